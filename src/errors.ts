@@ -1,0 +1,41 @@
+/**
+ * Errors that reach a user. Each carries a stable `code` (for scripts and tests), says what
+ * happened and where in `message`, and what to do in `hint`. The CLI prints message and hint,
+ * never a stack trace; anything that is not a PatchbayError is a bug and is reported as one.
+ */
+export type PatchbayErrorCode =
+  | 'CONFIG_SYNTAX' // a config file is not valid JSON
+  | 'CONFIG_INVALID' // valid JSON, but an entry does not match the schema
+  | 'CONFIG_LOCKED' // another process held the file lock for too long
+  | 'SERVER_NOT_FOUND'
+  | 'SERVER_EXISTS'
+  | 'SERVER_AMBIGUOUS' // a name in several scopes where the command needs exactly one
+  | 'USAGE' // bad command-line arguments
+  | 'ENV_MISSING' // ${VAR} with no value and no default
+  | 'UPSTREAM' // an MCP server or a model provider failed
+  | 'NOT_IMPLEMENTED';
+
+export interface PatchbayErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** Process exit code when this error ends a CLI command. */
+  exitCode?: number;
+}
+
+export class PatchbayError extends Error {
+  readonly code: PatchbayErrorCode;
+  readonly hint: string | undefined;
+  readonly exitCode: number;
+
+  constructor(code: PatchbayErrorCode, message: string, options: PatchbayErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'PatchbayError';
+    this.code = code;
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+export function isPatchbayError(error: unknown): error is PatchbayError {
+  return error instanceof PatchbayError;
+}

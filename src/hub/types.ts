@@ -1,0 +1,67 @@
+/**
+ * The seam between the hub (upstream MCP servers: processes, connections, supervision, catalog)
+ * and the gateway (downstream clients over Streamable HTTP or stdio). The gateway parses each
+ * client message once and hands method + params here; the hub answers with a JSON-RPC result
+ * or throws a HubRpcError. Messages the upstream sends back during a call (progress, logging,
+ * elicitation, sampling, roots) are routed to the client that made the call through its
+ * DownstreamContext.
+ */
+
+export interface HubServerStatus {
+  name: string;
+  state: 'starting' | 'ready' | 'restarting' | 'failed' | 'disabled' | 'stopped';
+  transport: 'stdio' | 'http' | 'sse';
+  /** Why it is not ready: exit code and stderr tail, HTTP status, timeout, needs authentication. */
+  reason?: string;
+  restarts: number;
+  toolCount: number;
+  protocolVersion?: string;
+  pid?: number;
+}
+
+/** What the hub needs from the downstream client a request came from. */
+export interface DownstreamContext {
+  /** Stable id of the downstream session (HTTP session id, or the stdio gateway's one session). */
+  sessionId: string;
+  /** Aborted when the client cancels (notifications/cancelled) or disconnects. */
+  signal: AbortSignal;
+  /** The client's protocol version, for bridging eras. */
+  protocolVersion: string;
+  /** Notification to this client: notifications/progress, notifications/message, ... */
+  notify(method: string, params: unknown): void;
+  /** Request to this client (elicitation/create, sampling/createMessage, roots/list). */
+  request(method: string, params: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;
+}
+
+export type HubEvent =
+  | { type: 'list_changed'; kind: 'tools' | 'prompts' | 'resources' }
+  | { type: 'resource_updated'; uri: string; sessionIds: string[] }
+  | { type: 'status'; server: HubServerStatus };
+
+export interface Hub {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): HubServerStatus[];
+  /** Capabilities to advertise downstream: the union of what the ready upstreams offer. */
+  capabilities(): Record<string, unknown>;
+  /**
+   * Routes one request: tools/list, tools/call, prompts/*, resources/*, completion/complete,
+   * logging/setLevel, ping. Namespacing, policy (allow/deny) and timeouts are applied here.
+   */
+  request(method: string, params: unknown, context: DownstreamContext): Promise<unknown>;
+  /** A downstream session ended: drop its subscriptions and pending server-to-client requests. */
+  closeSession(sessionId: string): void;
+  on(listener: (event: HubEvent) => void): () => void;
+}
+
+/** A JSON-RPC error to send back to the client as is. */
+export class HubRpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'HubRpcError';
+  }
+}
