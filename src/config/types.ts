@@ -64,3 +64,23 @@ export interface ScopedServer {
   /** Project scope only: whether the user approved it (.claude/settings.local.json). */
   approval?: 'approved' | 'rejected' | 'pending';
 }
+
+/** A problem in a config file: what, where (file, line, column, server, field), what to do. */
+export interface ConfigProblem {
+  file: string;
+  server?: string;
+  field?: string;
+  line?: number;
+  column?: number;
+  /** The offending source line, for syntax errors. */
+  sourceLine?: string;
+  message: string;
+  hint?: string;
+}
+
+/** Project approvals, from `<root>/.claude/settings.local.json` (and ~/.claude.json's project). */
+export interface ProjectApprovals {
+  enabled: string[];
+  disabled: string[];
+  enableAll: boolean;
+}
