@@ -17,6 +17,11 @@ export interface HubServerStatus {
   toolCount: number;
   protocolVersion?: string;
   pid?: number;
+  /**
+   * Items of this server withheld because another server offers the same name or URI; each
+   * line names both servers and what to change. The server itself may still be ready.
+   */
+  collisions?: string[];
 }
 
 /** What the hub needs from the downstream client a request came from. */
@@ -36,7 +41,13 @@ export interface DownstreamContext {
 export type HubEvent =
   | { type: 'list_changed'; kind: 'tools' | 'prompts' | 'resources' }
   | { type: 'resource_updated'; uri: string; sessionIds: string[] }
-  | { type: 'status'; server: HubServerStatus };
+  | { type: 'status'; server: HubServerStatus }
+  /**
+   * A server's notifications/message (logging) that arrived while none of its calls was in
+   * flight, so no session asked for it: the gateway may forward it to every session that set a
+   * log level. `params.logger` is the server's name when the server gave none.
+   */
+  | { type: 'message'; server: string; params: Record<string, unknown> };
 
 export interface Hub {
   start(): Promise<void>;

@@ -1,0 +1,168 @@
+/**
+ * The aggregated catalog: every ready server's tools, prompts, resources and resource templates
+ * under one namespace, with the entry's policy applied (allowTools, denyTools, prefix). Built
+ * from scratch whenever one server's lists change — a pure function of the lists, so what the
+ * catalog says can always be explained from what the servers said.
+ *
+ * Collisions are never resolved silently: when two servers end up offering the same name (or
+ * the same resource URI), both are withheld and each server's status names the other, because
+ * picking one would route a model's call to a tool it did not choose.
+ */
+import { UriTemplate } from '@modelcontextprotocol/client';
+import type { PatchbayEntryOptions } from '../config/types.js';
+import { namespacedName } from './names.js';
+
+type Item = Record<string, unknown> & { name: string };
+export type ToolItem = Item;
+export type PromptItem = Item;
+export type ResourceItem = Item & { uri: string };
+export type TemplateItem = Item & { uriTemplate: string };
+
+export interface ServerLists {
+  tools: ToolItem[];
+  prompts: PromptItem[];
+  resources: ResourceItem[];
+  templates: TemplateItem[];
+}
+
+export interface CatalogInput {
+  server: string;
+  options: PatchbayEntryOptions;
+  lists: ServerLists;
+}
+
+export interface Route {
+  server: string;
+  /** The name the upstream server knows. */
+  name: string;
+}
+
+export interface Catalog {
+  tools: ToolItem[];
+  prompts: PromptItem[];
+  resources: ResourceItem[];
+  templates: TemplateItem[];
+  tool(exposedName: string): Route | undefined;
+  prompt(exposedName: string): Route | undefined;
+  /** The server that owns a resource URI: listed resources first, then templates in order. */
+  serverForUri(uri: string): string | undefined;
+  /** The server that owns a template, by its exact `uriTemplate` (completion references it). */
+  serverForTemplate(uriTemplate: string): string | undefined;
+  /** Per server, the collisions that withheld some of its items. */
+  problems: Map<string, string[]>;
+}
+
+export function emptyLists(): ServerLists {
+  return { tools: [], prompts: [], resources: [], templates: [] };
+}
+
+export function isToolAllowed(options: PatchbayEntryOptions, name: string): boolean {
+  if (options.allowTools && !options.allowTools.includes(name)) return false;
+  return !(options.denyTools ?? []).includes(name);
+}
+
+interface Candidate<T> {
+  key: string;
+  server: string;
+  upstream: string;
+  item: T;
+}
+
+/** Groups candidates by key; keeps the unique ones and reports every group of two or more. */
+function dedupe<T>(kind: string, candidates: Candidate<T>[], problems: Map<string, string[]>): Candidate<T>[] {
+  const groups = new Map<string, Candidate<T>[]>();
+  for (const c of candidates) {
+    const group = groups.get(c.key);
+    if (group) group.push(c);
+    else groups.set(c.key, [c]);
+  }
+  const kept: Candidate<T>[] = [];
+  for (const [key, group] of groups) {
+    if (group.length === 1) {
+      kept.push(group[0]!);
+      continue;
+    }
+    const who = group.map((c) => `"${c.server}" (as "${c.upstream}")`).join(' and ');
+    const message =
+      `${kind} "${key}" is offered by ${who}; all of them are withheld. ` +
+      `Give one server a different "patchbay.prefix" to serve both.`;
+    for (const server of new Set(group.map((c) => c.server))) {
+      const list = problems.get(server) ?? [];
+      list.push(message);
+      problems.set(server, list);
+    }
+  }
+  return kept;
+}
+
+export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
+  const problems = new Map<string, string[]>();
+  const toolCandidates: Candidate<ToolItem>[] = [];
+  const promptCandidates: Candidate<PromptItem>[] = [];
+  const resourceCandidates: Candidate<ResourceItem>[] = [];
+  const templateCandidates: Candidate<TemplateItem>[] = [];
+
+  for (const { server, options, lists } of inputs) {
+    const prefix = options.prefix ?? server;
+    for (const tool of lists.tools) {
+      if (!isToolAllowed(options, tool.name)) continue;
+      const key = namespacedName(prefix, tool.name);
+      toolCandidates.push({ key, server, upstream: tool.name, item: { ...tool, name: key } });
+    }
+    for (const prompt of lists.prompts) {
+      const key = namespacedName(prefix, prompt.name);
+      promptCandidates.push({ key, server, upstream: prompt.name, item: { ...prompt, name: key } });
+    }
+    // Resources keep their URIs (clients read by URI); only the display name is namespaced.
+    for (const resource of lists.resources) {
+      const item = { ...resource, name: namespacedName(prefix, resource.name) };
+      resourceCandidates.push({ key: resource.uri, server, upstream: resource.uri, item });
+    }
+    for (const template of lists.templates) {
+      const item = { ...template, name: namespacedName(prefix, template.name) };
+      templateCandidates.push({ key: template.uriTemplate, server, upstream: template.uriTemplate, item });
+    }
+  }
+
+  const tools = dedupe('Tool', toolCandidates, problems);
+  const prompts = dedupe('Prompt', promptCandidates, problems);
+  const resources = dedupe('Resource', resourceCandidates, problems);
+  const templates = dedupe('Resource template', templateCandidates, problems);
+
+  const toolRoutes = new Map(tools.map((c) => [c.key, { server: c.server, name: c.upstream }]));
+  const promptRoutes = new Map(prompts.map((c) => [c.key, { server: c.server, name: c.upstream }]));
+  const uriOwners = new Map(resources.map((c) => [c.key, c.server]));
+  const templateOwners = new Map(templates.map((c) => [c.key, c.server]));
+  const matchers: { server: string; template: UriTemplate | undefined }[] = templates.map((c) => ({
+    server: c.server,
+    template: parseTemplate(c.key),
+  }));
+
+  return {
+    tools: tools.map((c) => c.item),
+    prompts: prompts.map((c) => c.item),
+    resources: resources.map((c) => c.item),
+    templates: templates.map((c) => c.item),
+    tool: (name) => toolRoutes.get(name),
+    prompt: (name) => promptRoutes.get(name),
+    serverForUri(uri) {
+      const owner = uriOwners.get(uri);
+      if (owner) return owner;
+      for (const { server, template } of matchers) {
+        if (template?.match(uri)) return server;
+      }
+      return undefined;
+    },
+    serverForTemplate: (uriTemplate) => templateOwners.get(uriTemplate),
+    problems,
+  };
+}
+
+function parseTemplate(text: string): UriTemplate | undefined {
+  try {
+    return new UriTemplate(text);
+  } catch {
+    // A template the SDK cannot parse still lists; reads under it just cannot be routed.
+    return undefined;
+  }
+}

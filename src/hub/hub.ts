@@ -1,0 +1,266 @@
+/**
+ * The hub: one supervisor per enabled server, one catalog over all of them, and the plumbing
+ * that carries notifications and server requests between upstreams and downstream sessions.
+ * Request routing lives in router.ts; this file owns lifecycle and state.
+ */
+import type { ScopedServer } from '../config/types.js';
+import { connectUpstream, type ConnectOptions, type UpstreamConnection } from './upstream/connection.js';
+import type { DownstreamContext, Hub, HubEvent, HubServerStatus } from './types.js';
+import { buildCatalog, emptyLists, type Catalog, type ServerLists } from './catalog.js';
+import { createSupervisor, type ConnectFn, type PingOptions, type Supervisor } from './supervisor.js';
+import type { RestartPolicyOptions } from './restart-policy.js';
+import { createHubLogs, type HubLogs, type LogLevel, type Logger } from './log/hub-logs.js';
+import { redactJson, secretValuesOf } from './log/redact.js';
+import { offeredKinds, readLists, type ListKind } from './list-all.js';
+import { createSubscriptions } from './subscriptions.js';
+import { callerOf, createPendingRequests, routeServerRequest } from './server-requests.js';
+import { createRouter } from './router.js';
+import { prepareEntry } from './prepare-entry.js';
+
+export interface HubOptions {
+  /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
+  servers: readonly ScopedServer[];
+  /** Directory for mcp.log and mcp-server-<name>.log (default `patchbayPaths().log`). */
+  logDir?: string;
+  /** Default `PATCHBAY_LOG_LEVEL` or 'info'; 'debug' adds the JSON-RPC traffic, redacted. */
+  logLevel?: LogLevel;
+  /** Rotate a log file at this size (default 10 MB), keeping `logKeep` old ones (default 3). */
+  logMaxBytes?: number;
+  logKeep?: number;
+  /** Per-call timeout when the entry sets no `patchbay.timeoutMs` (default 60 s). */
+  callTimeoutMs?: number;
+  /** Spawn + handshake timeout (default 30 s). */
+  connectTimeoutMs?: number;
+  restart?: RestartPolicyOptions;
+  /** Health checks (default every 30 s, 10 s timeout, restart after 3 failures); intervalMs 0 disables. */
+  ping?: Partial<PingOptions>;
+  /** Working directory for stdio servers. */
+  cwd?: string;
+  /** The hub's environment, the source of the env policy and of ${VAR} expansion (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Extra variables every stdio server receives from the hub's environment. */
+  passEnv?: readonly string[];
+  /** The connection factory (default connectUpstream); a seam for tests of the hub alone. */
+  connect?: ConnectFn;
+}
+
+export interface HubStats {
+  subscribedUris: number;
+  subscribedSessions: number;
+  pendingServerRequests: number;
+  inflightCalls: number;
+}
+
+export interface ServerRecord {
+  server: ScopedServer;
+  supervisor: Supervisor | undefined;
+  lists: ServerLists;
+  log: Logger;
+}
+
+/** Capabilities Patchbay offers its upstreams as a client: it forwards these to its own clients. */
+const CLIENT_CAPABILITIES = { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } };
+
+export function createHub(options: HubOptions): Hub & { stats(): HubStats; readonly logs: HubLogs } {
+  const logs = createHubLogs({ dir: options.logDir, level: options.logLevel, maxBytes: options.logMaxBytes, keep: options.logKeep });
+  const hubEnv = options.env ?? process.env;
+  const listeners = new Set<(event: HubEvent) => void>();
+  const subscriptions = createSubscriptions();
+  const pending = createPendingRequests();
+  const records = new Map<string, ServerRecord>();
+  let catalog: Catalog = buildCatalog([]);
+  let logLevel: string | undefined;
+  const ping: PingOptions = { intervalMs: 30_000, timeoutMs: 10_000, failures: 3, ...options.ping };
+
+  function emit(event: HubEvent): void {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        logs.hub.log('error', `event listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  function rebuild(kinds: readonly ListKind[]): void {
+    const before = catalog.problems;
+    catalog = buildCatalog(
+      [...records.values()].map((r) => ({ server: r.server.name, options: r.server.entry.patchbay ?? {}, lists: r.lists })),
+    );
+    for (const [server, problems] of catalog.problems) {
+      const old = before.get(server) ?? [];
+      for (const problem of problems) if (!old.includes(problem)) logs.hub.log('warn', problem);
+    }
+    const changed = new Set(kinds.map((k) => (k === 'templates' ? 'resources' : k)));
+    for (const kind of changed) emit({ type: 'list_changed', kind });
+  }
+
+  function statusOf(record: ServerRecord): HubServerStatus {
+    const name = record.server.name;
+    const toolCount = catalog.tools.filter((t) => catalog.tool(t.name)?.server === name).length;
+    const collisions = catalog.problems.get(name);
+    const base = record.supervisor?.status() ?? { name, state: 'disabled' as const, transport: transportOf(record.server), restarts: 0 };
+    return { ...base, toolCount, ...(collisions ? { collisions } : {}) };
+  }
+
+  async function refresh(record: ServerRecord, connection: UpstreamConnection, kinds: readonly ListKind[]): Promise<void> {
+    const timeoutMs = record.server.entry.patchbay?.timeoutMs ?? options.callTimeoutMs ?? 60_000;
+    await readLists(connection, kinds, timeoutMs, (kind, error) =>
+      record.log.log('warn', `listing ${kind} failed: ${error instanceof Error ? error.message : String(error)}`),
+      record.lists,
+    );
+  }
+
+  function onNotification(record: ServerRecord, connection: UpstreamConnection, method: string, params: unknown): void {
+    const log = record.log;
+    if (log.debugEnabled) log.log('debug', `<- ${method} ${JSON.stringify(redactJson(params))}`);
+    const refreshKinds: Record<string, ListKind[]> = {
+      'notifications/tools/list_changed': ['tools'],
+      'notifications/prompts/list_changed': ['prompts'],
+      'notifications/resources/list_changed': ['resources', 'templates'],
+    };
+    const kinds = refreshKinds[method];
+    if (kinds) {
+      void refresh(record, connection, kinds).then(() => rebuild(kinds));
+      return;
+    }
+    if (method === 'notifications/resources/updated') {
+      const uri = (params as { uri?: unknown } | undefined)?.uri;
+      if (typeof uri !== 'string') return;
+      const sessionIds = subscriptions.sessionsFor(uri);
+      if (sessionIds.length > 0) emit({ type: 'resource_updated', uri, sessionIds });
+      return;
+    }
+    if (method === 'notifications/message') {
+      const p = { ...(params as Record<string, unknown>) };
+      p.logger ??= record.server.name;
+      log.log('info', `log message: ${JSON.stringify(p.data)}`);
+      const supervisor = record.supervisor;
+      const caller = supervisor && callerOf(supervisor);
+      if (caller) caller.notify(method, p);
+      else emit({ type: 'message', server: record.server.name, params: p });
+    }
+  }
+
+  function addRecord(server: ScopedServer): void {
+    // Filled again on every attempt with the expanded values: `${TOKEN}` becomes a secret only then.
+    const secrets: string[] = secretValuesOf(server.entry);
+    const log = logs.server(server.name, secrets);
+    const record: ServerRecord = { server, supervisor: undefined, lists: emptyLists(), log };
+    records.set(server.name, record);
+    if (server.entry.patchbay?.disabled) return;
+    const callTimeoutMs = server.entry.patchbay?.timeoutMs ?? options.callTimeoutMs ?? 60_000;
+    record.supervisor = createSupervisor({
+      server,
+      connect: options.connect ?? connectUpstream,
+      log,
+      callTimeoutMs,
+      restart: options.restart,
+      ping,
+      prepare: () => {
+        const prepared = prepareEntry(server, { hubEnv, passEnv: options.passEnv });
+        secrets.splice(0, secrets.length, ...new Set([...secretValuesOf(server.entry), ...secretValuesOf(prepared.entry)]));
+        const connectOptions: ConnectOptions & Record<string, unknown> = {
+          timeoutMs: options.connectTimeoutMs ?? 30_000,
+          cwd: options.cwd,
+          env: prepared.env,
+          log: (level, message) => log.log(level, message),
+          // Members the upstream connection reads once its contract grows them.
+          clientCapabilities: CLIENT_CAPABILITIES,
+          requestTimeoutMs: callTimeoutMs,
+        };
+        return { entry: prepared.entry, options: connectOptions };
+      },
+      onConnected: async (connection) => {
+        connection.onNotification = (method, params) => onNotification(record, connection, method, params);
+        connection.onRequest = (method, params, signal) =>
+          routeServerRequest(record.supervisor!, method, params, signal, pending, log);
+        record.lists = emptyLists();
+        const kinds = Object.keys(connection.capabilities).length > 0 ? offeredKinds(connection.capabilities) : (['tools', 'prompts', 'resources', 'templates'] as const);
+        await refresh(record, connection, kinds);
+        if (logLevel && connection.capabilities.logging) {
+          await connection.request('logging/setLevel', { level: logLevel }).catch(() => undefined);
+        }
+        // Re-establish upstream subscriptions a restart dropped.
+        for (const uri of subscriptions.uris()) {
+          if (buildCatalog([{ server: server.name, options: server.entry.patchbay ?? {}, lists: record.lists }]).serverForUri(uri)) {
+            await connection.request('resources/subscribe', { uri }).catch(() => undefined);
+          }
+        }
+        rebuild(['tools', 'prompts', 'resources']);
+      },
+      onDisconnected: () => {
+        record.lists = emptyLists();
+        rebuild(['tools', 'prompts', 'resources']);
+      },
+      onStatus: () => {
+        const status = statusOf(record);
+        logs.hub.log(status.state === 'failed' ? 'error' : 'info', `${server.name}: ${status.state}${status.reason ? ` (${status.reason})` : ''}`);
+        emit({ type: 'status', server: status });
+      },
+    });
+  }
+
+  for (const server of options.servers) addRecord(server);
+
+  const router = createRouter({
+    catalog: () => catalog,
+    records,
+    subscriptions,
+    setLogLevel: (level) => (logLevel = level),
+  });
+
+  return {
+    logs,
+    async start() {
+      logs.hub.log('info', `hub starting with ${records.size} server(s)`);
+      await Promise.all([...records.values()].map((r) => r.supervisor?.start()));
+    },
+    async stop() {
+      await Promise.all([...records.values()].map((r) => r.supervisor?.stop()));
+      logs.hub.log('info', 'hub stopped');
+      await logs.close();
+    },
+    status: () => [...records.values()].map(statusOf),
+    capabilities() {
+      const caps: Record<string, unknown> = { tools: { listChanged: true } };
+      for (const r of records.values()) {
+        const c = r.supervisor?.connection?.capabilities;
+        if (!c) continue;
+        if (c.prompts) caps.prompts = { listChanged: true };
+        if (c.resources) caps.resources = { subscribe: true, listChanged: true };
+        if (c.logging) caps.logging = {};
+        if (c.completions) caps.completions = {};
+      }
+      return caps;
+    },
+    request: (method: string, params: unknown, context: DownstreamContext) => router(method, params, context),
+    closeSession(sessionId) {
+      pending.dropSession(sessionId);
+      for (const r of records.values()) {
+        for (const call of [...(r.supervisor?.inflight ?? [])]) {
+          if ((call.owner as DownstreamContext | undefined)?.sessionId === sessionId) call.cancel('The client session ended');
+        }
+      }
+      for (const uri of subscriptions.dropSession(sessionId)) {
+        const owner = catalog.serverForUri(uri);
+        const conn = owner ? records.get(owner)?.supervisor?.connection : undefined;
+        void conn?.request('resources/unsubscribe', { uri }).catch(() => undefined);
+      }
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stats() {
+      const sizes = subscriptions.sizes();
+      let inflightCalls = 0;
+      for (const r of records.values()) inflightCalls += r.supervisor?.inflight.size ?? 0;
+      return { subscribedUris: sizes.uris, subscribedSessions: sizes.sessions, pendingServerRequests: pending.size(), inflightCalls };
+    },
+  };
+}
+
+function transportOf(server: ScopedServer): HubServerStatus['transport'] {
+  return server.entry.type === 'http' || server.entry.type === 'sse' ? server.entry.type : 'stdio';
+}

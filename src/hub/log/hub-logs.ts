@@ -1,0 +1,87 @@
+/**
+ * The hub's log files, named as Claude Desktop names its own so users find them where they
+ * already look: `mcp.log` for the hub and `mcp-server-<name>.log` per server, in
+ * `patchbayPaths().log` unless another directory is given. Line format follows Claude Desktop's
+ * too: `<ISO time> [<server>] [<level>] <message>`.
+ */
+import { join } from 'node:path';
+import { patchbayPaths } from '../../paths.js';
+import { createRotatingFile, type RotatingFile } from './rotating-file.js';
+import { redactText } from './redact.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+const LEVEL_ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export interface Logger {
+  log(level: LogLevel, message: string): void;
+  /** Whether debug lines are kept; lets callers skip building an expensive payload. */
+  readonly debugEnabled: boolean;
+}
+
+export interface HubLogsOptions {
+  /** Directory for the files (default `patchbayPaths().log`). */
+  dir?: string;
+  /** Lowest level written (default `PATCHBAY_LOG_LEVEL` or 'info'). */
+  level?: LogLevel;
+  maxBytes?: number;
+  keep?: number;
+}
+
+export interface HubLogs {
+  readonly dir: string;
+  readonly hub: Logger;
+  /** The logger for one server; `secrets` are masked in every line it writes. */
+  server(name: string, secrets?: readonly string[]): Logger;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** File name for a server's log; characters a file system may reject become `_`. */
+export function serverLogFileName(name: string): string {
+  return `mcp-server-${name.replace(/[^A-Za-z0-9._@-]/g, '_')}.log`;
+}
+
+export function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  const v = value?.toLowerCase();
+  return v === 'debug' || v === 'info' || v === 'warn' || v === 'error' ? v : undefined;
+}
+
+export function createHubLogs(options: HubLogsOptions = {}): HubLogs {
+  const dir = options.dir ?? patchbayPaths().log;
+  const level = options.level ?? parseLogLevel(process.env.PATCHBAY_LOG_LEVEL) ?? 'info';
+  const files = new Map<string, RotatingFile>();
+
+  function file(name: string): RotatingFile {
+    let f = files.get(name);
+    if (!f) {
+      f = createRotatingFile({ path: join(dir, name), maxBytes: options.maxBytes, keep: options.keep });
+      files.set(name, f);
+    }
+    return f;
+  }
+
+  function logger(fileName: string, tag: string, secrets: readonly string[]): Logger {
+    return {
+      debugEnabled: LEVEL_ORDER[level] === 0,
+      log(lineLevel, message) {
+        if (LEVEL_ORDER[lineLevel] < LEVEL_ORDER[level]) return;
+        const text = secrets.length > 0 ? redactText(message, secrets) : message;
+        file(fileName).write(`${new Date().toISOString()} [${tag}] [${lineLevel}] ${text}`);
+      },
+    };
+  }
+
+  return {
+    dir,
+    hub: logger('mcp.log', 'patchbay', []),
+    server: (name, secrets = []) => logger(serverLogFileName(name), name, secrets),
+    async flush() {
+      await Promise.all([...files.values()].map((f) => f.flush()));
+    },
+    async close() {
+      await Promise.all([...files.values()].map((f) => f.close()));
+      files.clear();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Turns a configured entry into what one connection attempt needs: `${VAR}` references
+ * expanded against the hub's environment (never written back), and for stdio the process
+ * environment built by the env policy. A reference with no value stops the start with an
+ * error naming the variable and the file, because restarting cannot make it appear.
+ */
+import { PatchbayError } from '../errors.js';
+import { expandEntry } from '../config/registry.js';
+import { isStdioEntry, type ScopedServer, type ServerEntry } from '../config/types.js';
+import { buildServerEnv } from './env-policy.js';
+
+export interface PreparedEntry {
+  entry: ServerEntry;
+  /** stdio only: the complete environment of the child process. */
+  env: Record<string, string> | undefined;
+}
+
+export function prepareEntry(
+  server: ScopedServer,
+  options: { hubEnv: NodeJS.ProcessEnv; passEnv?: readonly string[] },
+): PreparedEntry {
+  const { entry, missing } = expandEntry(server.entry, options.hubEnv);
+  if (missing.length > 0) {
+    const names = missing.map((m) => `\${${m}}`).join(', ');
+    throw new PatchbayError('ENV_MISSING', `${names} in server "${server.name}" (${server.file}) has no value`, {
+      hint: `Set ${missing.join(', ')} in the environment Patchbay runs in, or give a default: \${${missing[0]}:-value}.`,
+    });
+  }
+  if (!isStdioEntry(entry)) return { entry, env: undefined };
+  return { entry, env: buildServerEnv({ hubEnv: options.hubEnv, entryEnv: entry.env, passEnv: options.passEnv }) };
+}

@@ -1,0 +1,154 @@
+/**
+ * Routes one downstream request to the server that owns what it names (MCP 2025-11-25 server
+ * features): tools and prompts by their namespaced name, resources by URI, completions by the
+ * prompt or resource they complete. Lists are answered from the catalog, whole (the hub follows
+ * upstream cursors, so it has no cursor of its own to hand out).
+ */
+import type { DownstreamContext } from './types.js';
+import { HubRpcError } from './types.js';
+import type { Catalog } from './catalog.js';
+import type { Subscriptions } from './subscriptions.js';
+import type { ServerRecord } from './hub.js';
+import type { CallOptions } from './supervisor.js';
+import { INVALID_PARAMS, METHOD_NOT_FOUND, RESOURCE_NOT_FOUND, SERVER_UNAVAILABLE } from './rpc-errors.js';
+import { redactJson } from './log/redact.js';
+
+export interface RouterDeps {
+  catalog(): Catalog;
+  records: ReadonlyMap<string, ServerRecord>;
+  subscriptions: Subscriptions;
+  setLogLevel(level: string): void;
+}
+
+type Params = Record<string, unknown>;
+
+export function createRouter(deps: RouterDeps) {
+  function record(server: string): ServerRecord {
+    const r = deps.records.get(server);
+    if (!r?.supervisor) throw new HubRpcError(SERVER_UNAVAILABLE, `Server "${server}" is not running`, { server });
+    return r;
+  }
+
+  /** Forwards to one server, carrying progress back under the client's own token. */
+  async function forward(server: string, method: string, params: Params, context: DownstreamContext): Promise<unknown> {
+    const r = record(server);
+    const meta = params._meta as Params | undefined;
+    const token = meta?.progressToken;
+    let upstreamParams = params;
+    const call: CallOptions = { signal: context.signal, owner: context };
+    if (token !== undefined) {
+      // The upstream gets its own token from the connection; ours is restored on the way back.
+      const { progressToken: _dropped, ...restMeta } = meta!;
+      upstreamParams = { ...params, _meta: restMeta };
+      if (Object.keys(restMeta).length === 0) delete upstreamParams._meta;
+      call.onProgress = (progress) => context.notify('notifications/progress', { ...progress, progressToken: token });
+    }
+    const log = r.log;
+    if (log.debugEnabled) log.log('debug', `-> ${method} ${JSON.stringify(redactJson(upstreamParams))} (session ${context.sessionId})`);
+    try {
+      const result = await r.supervisor!.request(method, upstreamParams, call);
+      if (log.debugEnabled) log.log('debug', `<- ${method} result ${clip(JSON.stringify(redactJson(result)))}`);
+      return result;
+    } catch (error) {
+      if (log.debugEnabled) log.log('debug', `<- ${method} error ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  function uriOwner(uri: unknown): string {
+    if (typeof uri !== 'string') throw new HubRpcError(INVALID_PARAMS, 'params.uri must be a string');
+    const owner = deps.catalog().serverForUri(uri);
+    if (!owner) {
+      throw new HubRpcError(RESOURCE_NOT_FOUND, `Resource not found: ${uri} (no running server offers this URI)`, { uri });
+    }
+    return owner;
+  }
+
+  async function subscribe(method: string, params: Params, context: DownstreamContext): Promise<unknown> {
+    const uri = params.uri;
+    const owner = uriOwner(uri);
+    const u = uri as string;
+    if (method === 'resources/subscribe') {
+      if (deps.subscriptions.add(context.sessionId, u)) {
+        try {
+          await forward(owner, method, { uri: u }, context);
+        } catch (error) {
+          deps.subscriptions.remove(context.sessionId, u);
+          throw error;
+        }
+      }
+    } else if (deps.subscriptions.remove(context.sessionId, u)) {
+      await forward(owner, method, { uri: u }, context).catch(() => undefined);
+    }
+    return {};
+  }
+
+  async function complete(params: Params, context: DownstreamContext): Promise<unknown> {
+    const ref = params.ref as Params | undefined;
+    if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') {
+      const route = deps.catalog().prompt(ref.name);
+      if (!route) throw new HubRpcError(INVALID_PARAMS, `Unknown prompt: ${ref.name}`);
+      return forward(route.server, 'completion/complete', { ...params, ref: { ...ref, name: route.name } }, context);
+    }
+    if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
+      const owner = deps.catalog().serverForTemplate(ref.uri) ?? uriOwner(ref.uri);
+      return forward(owner, 'completion/complete', params, context);
+    }
+    throw new HubRpcError(INVALID_PARAMS, 'completion/complete needs ref {type: "ref/prompt", name} or {type: "ref/resource", uri}');
+  }
+
+  async function setLevel(params: Params): Promise<unknown> {
+    if (typeof params.level !== 'string') throw new HubRpcError(INVALID_PARAMS, 'params.level must be a string');
+    deps.setLogLevel(params.level);
+    await Promise.all(
+      [...deps.records.values()].map(async (r) => {
+        const conn = r.supervisor?.connection;
+        if (conn?.capabilities.logging) await r.supervisor!.request('logging/setLevel', { level: params.level }).catch(() => undefined);
+      }),
+    );
+    return {};
+  }
+
+  return async function route(method: string, rawParams: unknown, context: DownstreamContext): Promise<unknown> {
+    const params = (rawParams && typeof rawParams === 'object' ? rawParams : {}) as Params;
+    const catalog = deps.catalog();
+    switch (method) {
+      case 'ping':
+        return {};
+      case 'tools/list':
+        return { tools: catalog.tools };
+      case 'prompts/list':
+        return { prompts: catalog.prompts };
+      case 'resources/list':
+        return { resources: catalog.resources };
+      case 'resources/templates/list':
+        return { resourceTemplates: catalog.templates };
+      case 'tools/call':
+      case 'prompts/get': {
+        const isTool = method === 'tools/call';
+        const name = params.name;
+        const found = typeof name === 'string' ? (isTool ? catalog.tool(name) : catalog.prompt(name)) : undefined;
+        if (!found) {
+          // MCP 2025-11-25: an unknown tool is a protocol error (-32602), not a tool result.
+          throw new HubRpcError(INVALID_PARAMS, `Unknown ${isTool ? 'tool' : 'prompt'}: ${String(name)}`);
+        }
+        return forward(found.server, method, { ...params, name: found.name }, context);
+      }
+      case 'resources/read':
+        return forward(uriOwner(params.uri), method, params, context);
+      case 'resources/subscribe':
+      case 'resources/unsubscribe':
+        return subscribe(method, params, context);
+      case 'completion/complete':
+        return complete(params, context);
+      case 'logging/setLevel':
+        return setLevel(params);
+      default:
+        throw new HubRpcError(METHOD_NOT_FOUND, `Method not found: ${method}`);
+    }
+  };
+}
+
+function clip(text: string, max = 4_000): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
+}

@@ -1,0 +1,302 @@
+/**
+ * Keeps one upstream server running: connects, restarts it when it dies (exponential backoff
+ * with full jitter, see restart-policy.ts), restarts it when it stops answering `ping`, and
+ * gives up with a reason after too many restarts. Every call goes through here so that a call
+ * in flight when the server dies fails at once — naming the server and how it ended — instead
+ * of waiting for its timeout, and so that one server's trouble stays with that server.
+ */
+import type { ScopedServer } from '../config/types.js';
+import type { ConnectOptions, UpstreamConnection, UpstreamExit } from './upstream/connection.js';
+import { UpstreamConnectError } from './upstream/connection.js';
+import { HubRpcError, type HubServerStatus } from './types.js';
+import { createRestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
+import { describeExit, isPermanent } from './exit-reason.js';
+import type { Logger } from './log/hub-logs.js';
+import { toRpcError, SERVER_UNAVAILABLE, REQUEST_TIMEOUT, REQUEST_CANCELLED } from './rpc-errors.js';
+
+export type ConnectFn = (name: string, entry: ScopedServer['entry'], options: ConnectOptions) => Promise<UpstreamConnection>;
+
+export interface PingOptions {
+  intervalMs: number;
+  timeoutMs: number;
+  /** Consecutive failed pings before the server is restarted. */
+  failures: number;
+}
+
+export interface SupervisorOptions {
+  server: ScopedServer;
+  connect: ConnectFn;
+  /** Builds the entry and connect options for one attempt (expansion, env policy); throws PatchbayError for config errors. */
+  prepare: () => { entry: ScopedServer['entry']; options: ConnectOptions };
+  log: Logger;
+  callTimeoutMs: number;
+  restart?: RestartPolicyOptions;
+  ping?: PingOptions;
+  /** A new connection is up (first start or restart). */
+  onConnected(connection: UpstreamConnection): Promise<void> | void;
+  /** The connection went away (restarting, failed or stopped). */
+  onDisconnected(): void;
+  onStatus(): void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (params: Record<string, unknown>) => void;
+  /** Who made the call, for routing the server's own requests back (see hub.ts). */
+  owner?: unknown;
+}
+
+export interface InflightCall {
+  owner: unknown;
+  /** Rejects the call locally (the server died or stopped). */
+  fail(error: HubRpcError): void;
+  /** Aborts the upstream request (the SDK sends notifications/cancelled) and rejects the call. */
+  cancel(why: string): void;
+}
+
+export interface Supervisor {
+  readonly name: string;
+  readonly connection: UpstreamConnection | undefined;
+  readonly inflight: ReadonlySet<InflightCall>;
+  status(): Omit<HubServerStatus, 'toolCount'>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  request(method: string, params: unknown, options?: CallOptions): Promise<unknown>;
+}
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const { server, log } = options;
+  const name = server.name;
+  const transport = server.entry.type === 'http' || server.entry.type === 'sse' ? server.entry.type : 'stdio';
+  const policy = createRestartPolicy(options.restart);
+  const inflight = new Set<InflightCall>();
+
+  let state: HubServerStatus['state'] = 'stopped';
+  let reason: string | undefined;
+  let restarts = 0;
+  let connection: UpstreamConnection | undefined;
+  let generation = 0;
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let pingTimer: NodeJS.Timeout | undefined;
+  let pendingCloseReason: string | undefined;
+
+  function setState(next: HubServerStatus['state'], why?: string): void {
+    state = next;
+    reason = why;
+    options.onStatus();
+  }
+
+  function failInflight(message: string): void {
+    const error = new HubRpcError(SERVER_UNAVAILABLE, message, { server: name });
+    for (const call of [...inflight]) call.fail(error);
+  }
+
+  async function attempt(): Promise<void> {
+    const myGeneration = ++generation;
+    setState('starting', reason);
+    let prepared: ReturnType<SupervisorOptions['prepare']>;
+    try {
+      prepared = options.prepare();
+    } catch (error) {
+      // A config problem (a ${VAR} with no value): restarting cannot fix it.
+      const message = error instanceof Error ? error.message : String(error);
+      log.log('error', `cannot start: ${message}`);
+      setState('failed', message);
+      return;
+    }
+    log.log('info', `starting (${transport})`);
+    let conn: UpstreamConnection;
+    try {
+      conn = await options.connect(name, prepared.entry, prepared.options);
+    } catch (error) {
+      if (stopping || myGeneration !== generation) return;
+      const exit = error instanceof UpstreamConnectError ? error.exit : undefined;
+      const detail = exit ? describeExit(exit) : error instanceof Error ? error.message : String(error);
+      log.log('error', `failed to start: ${detail}`);
+      scheduleRestart(`failed to start: ${detail}`, isPermanent(exit));
+      return;
+    }
+    if (stopping || myGeneration !== generation) {
+      await conn.close().catch(() => undefined);
+      return;
+    }
+    connection = conn;
+    conn.onClose = (exit) => onClosed(conn, exit);
+    log.log('info', `ready${conn.pid !== undefined ? ` (pid ${conn.pid})` : ''}, protocol ${conn.protocolVersion ?? 'unknown'}`);
+    try {
+      await options.onConnected(conn);
+    } catch (error) {
+      log.log('warn', `listing the catalog failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (connection !== conn) return; // it died while we were listing
+    setState('ready');
+    startPing(conn);
+  }
+
+  function onClosed(conn: UpstreamConnection, exit: UpstreamExit): void {
+    if (connection !== conn) return;
+    connection = undefined;
+    stopPing();
+    const how = pendingCloseReason ?? describeExit(exit);
+    pendingCloseReason = undefined;
+    options.onDisconnected();
+    if (stopping) {
+      failInflight(`Server "${name}" was stopped`);
+      return;
+    }
+    log.log('error', `exited: ${how}`);
+    failInflight(`Server "${name}" ${how} while the request was in flight`);
+    scheduleRestart(how, isPermanent(exit));
+  }
+
+  function scheduleRestart(why: string, permanent: boolean): void {
+    if (stopping) return;
+    if (permanent) {
+      log.log('error', `failed: ${why} (not restarting: trying again cannot help)`);
+      setState('failed', why);
+      return;
+    }
+    const decision = policy.next();
+    if (!decision.restart) {
+      const message = `${why}; ${decision.reason}`;
+      log.log('error', `failed: ${message}`);
+      setState('failed', message);
+      return;
+    }
+    restarts++;
+    log.log('info', `restarting in ${decision.delayMs} ms (restart ${decision.attempt})`);
+    setState('restarting', why);
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      void attempt();
+    }, decision.delayMs);
+  }
+
+  function startPing(conn: UpstreamConnection): void {
+    const ping = options.ping;
+    if (!ping || ping.intervalMs <= 0) return;
+    let failures = 0;
+    let busy = false;
+    pingTimer = setInterval(() => {
+      if (busy || connection !== conn) return;
+      busy = true;
+      conn
+        .request('ping', {}, { timeoutMs: ping.timeoutMs, signal: AbortSignal.timeout(ping.timeoutMs) })
+        .then(
+          () => (failures = 0),
+          () => {
+            failures++;
+            log.log('warn', `ping failed (${failures}/${ping.failures})`);
+            if (failures >= ping.failures && connection === conn) {
+              pendingCloseReason = `stopped answering ping (${failures} failures)`;
+              void conn.close().catch(() => undefined);
+            }
+          },
+        )
+        .finally(() => (busy = false));
+    }, ping.intervalMs);
+    pingTimer.unref();
+  }
+
+  function stopPing(): void {
+    if (pingTimer) clearInterval(pingTimer);
+    pingTimer = undefined;
+  }
+
+  async function request(method: string, params: unknown, call: CallOptions = {}): Promise<unknown> {
+    const conn = connection;
+    if (!conn || state !== 'ready') {
+      throw new HubRpcError(SERVER_UNAVAILABLE, `Server "${name}" is not available (${state}${reason ? `: ${reason}` : ''})`, {
+        server: name,
+      });
+    }
+    const timeoutMs = options.callTimeoutMs;
+    // One controller per call, linked to the caller's signal by a listener removed when the call
+    // settles: AbortSignal.any() on a long-lived session signal piles up listeners (see the
+    // SDK's MaxListenersExceededWarning in mcp-ecosystem-facts.md).
+    const controller = new AbortController();
+    return await new Promise<unknown>((resolve, reject) => {
+      let done = false;
+      const entry: InflightCall = {
+        owner: call.owner,
+        fail: (error) => settle(() => reject(error)),
+        cancel: (why) => {
+          controller.abort(new Error(why));
+          settle(() => reject(new HubRpcError(REQUEST_CANCELLED, why, { server: name })));
+        },
+      };
+      const onCallerAbort = () => controller.abort(call.signal?.reason);
+      const timer = setTimeout(() => {
+        log.log('warn', `${method} timed out after ${timeoutMs} ms`);
+        controller.abort(new Error('timeout'));
+        settle(() =>
+          reject(new HubRpcError(REQUEST_TIMEOUT, `Server "${name}" did not answer ${method} within ${timeoutMs} ms`, { server: name })),
+        );
+      }, timeoutMs);
+      function settle(fn: () => void): void {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        call.signal?.removeEventListener('abort', onCallerAbort);
+        inflight.delete(entry);
+        fn();
+      }
+      if (call.signal?.aborted) {
+        entry.cancel('Request cancelled by the client');
+        return;
+      }
+      call.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      inflight.add(entry);
+      conn.request(method, params, { signal: controller.signal, timeoutMs: timeoutMs + 1_000, onProgress: call.onProgress }).then(
+        (result) => settle(() => resolve(result)),
+        (error: unknown) =>
+          settle(() =>
+            reject(
+              call.signal?.aborted
+                ? new HubRpcError(REQUEST_CANCELLED, 'Request cancelled by the client', { server: name })
+                : toRpcError(error, name),
+            ),
+          ),
+      );
+    });
+  }
+
+  return {
+    name,
+    get connection() {
+      return connection;
+    },
+    inflight,
+    status: () => ({
+      name,
+      state,
+      transport,
+      reason,
+      restarts,
+      protocolVersion: connection?.protocolVersion,
+      pid: connection?.pid,
+    }),
+    async start() {
+      stopping = false;
+      await attempt();
+    },
+    async stop() {
+      stopping = true;
+      generation++;
+      if (restartTimer) clearTimeout(restartTimer);
+      restartTimer = undefined;
+      stopPing();
+      const conn = connection;
+      connection = undefined;
+      failInflight(`Server "${name}" was stopped`);
+      if (conn) {
+        await conn.close().catch(() => undefined);
+        log.log('info', 'stopped');
+        options.onDisconnected();
+      }
+      setState('stopped');
+    },
+    request,
+  };
+}
