@@ -1,10 +1,14 @@
 /**
- * CONTRACT (filled in by the probe work): one health check of one server, as `patchbay mcp list`
- * and `patchbay doctor` run it: connect, initialize (or server/discover), tools/list, within a
- * timeout, and when it fails say why in words a user can act on.
+ * One health check of one server, as `patchbay mcp list` and `patchbay doctor` run it: connect,
+ * initialize (or server/discover), tools/list, close, all within one timeout; and when it fails,
+ * say why in words a user can act on (see upstream/diagnose.ts for the cases).
  */
-import { PatchbayError } from '../errors.js';
-import type { ScopedServer } from '../config/types.js';
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { expandEntry } from '../config/registry.js';
+import { isStdioEntry, type ScopedServer, type StdioEntry } from '../config/types.js';
+import { connectUpstream, UpstreamConnectError, type UpstreamConnection } from './upstream/connection.js';
+import { diagnoseRemote, diagnoseStdio, type Diagnosis } from './upstream/diagnose.js';
 
 export type ProbeStatus = 'connected' | 'failed' | 'needs-auth' | 'pending-approval' | 'disabled';
 
@@ -17,6 +21,8 @@ export interface ProbeResult {
   details?: string[];
   /** What to do about it. */
   hint?: string;
+  /** A stable tag for the failure (see Diagnosis['kind']), for scripts and tests. */
+  kind?: Diagnosis['kind'] | 'pending-approval' | 'rejected' | 'disabled';
   serverName?: string;
   serverVersion?: string;
   protocolVersion?: string;
@@ -30,6 +36,134 @@ export interface ProbeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function probeServer(_server: ScopedServer, _options: ProbeOptions): Promise<ProbeResult> {
-  throw new PatchbayError('NOT_IMPLEMENTED', 'probeServer is not implemented yet');
+/** Enough to read every page of a sane server, bounded against one that loops on its cursor. */
+const MAX_TOOL_PAGES = 50;
+
+export async function probeServer(server: ScopedServer, options: ProbeOptions): Promise<ProbeResult> {
+  const started = Date.now();
+  const done = (result: Omit<ProbeResult, 'name' | 'durationMs'>): ProbeResult => ({
+    name: server.name,
+    ...result,
+    durationMs: Date.now() - started,
+  });
+
+  if (server.approval === 'pending') {
+    return done({
+      status: 'pending-approval',
+      kind: 'pending-approval',
+      reason: 'project server not approved yet',
+      details: [`defined in ${server.file}`],
+      hint: `Approve it when Claude Code asks, or add "${server.name}" to "enabledMcpjsonServers" in .claude/settings.local.json of the project.`,
+    });
+  }
+  if (server.approval === 'rejected') {
+    return done({
+      status: 'disabled',
+      kind: 'rejected',
+      reason: 'project server rejected for this project',
+      hint: 'Run `claude mcp reset-project-choices` to be asked again.',
+    });
+  }
+  if (server.entry.patchbay?.disabled) {
+    return done({ status: 'disabled', kind: 'disabled', reason: 'disabled in Patchbay', hint: 'Remove "patchbay": {"disabled": true} from the entry to enable it.' });
+  }
+
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const { entry: expanded, missing } = expandEntry(server.entry, env);
+  if (missing.length > 0) {
+    return done({
+      status: 'failed',
+      kind: 'missing-env',
+      reason: `environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`,
+      details: missing.map((name) => `\${${name}} is used in the entry and has no value and no default`),
+      hint: `Set ${missing.join(', ')} in the environment the host starts with (GUI hosts do not read your shell profile), put the value in the entry's "env", or write \${NAME:-default}.`,
+    });
+  }
+  if (isStdioEntry(expanded)) {
+    const early = checkCommandPath(expanded, cwd);
+    if (early) return done({ status: 'failed', ...early });
+  }
+
+  let connection: UpstreamConnection | undefined;
+  try {
+    connection = await connectUpstream(server.name, server.entry, {
+      timeoutMs: options.timeoutMs,
+      cwd,
+      env,
+      closeGraceMs: 500,
+    });
+    const toolCount = await countTools(connection, Math.max(1, options.timeoutMs - (Date.now() - started)));
+    const facts = connection.diagnostics();
+    const result: Omit<ProbeResult, 'name' | 'durationMs'> = {
+      status: 'connected',
+      serverName: connection.serverInfo?.name,
+      serverVersion: connection.serverInfo?.version,
+      protocolVersion: connection.protocolVersion,
+      toolCount,
+    };
+    if (facts.nonJsonLines.length > 0) {
+      // It works through Patchbay, which skips such lines; hosts that do not will fail.
+      result.kind = 'non-json-stdout';
+      result.details = [`prints non-JSON on stdout: "${facts.nonJsonLines[0]}" (skipped here; hosts show "is not valid JSON")`];
+      result.hint = 'stdout is reserved for JSON-RPC: the server must log to stderr.';
+    }
+    return done(result);
+  } catch (error) {
+    const exit = error instanceof UpstreamConnectError ? error.exit : (connection?.diagnostics() ?? { stderrTail: [], nonJsonLines: [], error: toError(error) });
+    if (!(error instanceof UpstreamConnectError) && connection) {
+      // Connected, then tools/list failed: the process may have died under it.
+      await connection.close().catch(() => undefined);
+      Object.assign(exit, connection.diagnostics(), { error: toError(error), timedOut: /timed? ?out/i.test(toError(error).message) || undefined });
+    }
+    const diagnosis = isStdioEntry(expanded)
+      ? diagnoseStdio(expanded, exit, { cwd, timeoutMs: options.timeoutMs })
+      : diagnoseRemote(expanded.url, exit, options.timeoutMs);
+    return done({
+      status: diagnosis.kind === 'needs-auth' ? 'needs-auth' : 'failed',
+      kind: diagnosis.kind,
+      reason: diagnosis.reason,
+      details: diagnosis.details,
+      hint: diagnosis.hint,
+    });
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+/** A command given as a relative path depends on the host's working directory: say so before spawning. */
+function checkCommandPath(entry: StdioEntry, cwd: string): Pick<ProbeResult, 'reason' | 'details' | 'hint' | 'kind'> | undefined {
+  const command = entry.command;
+  if (!/[\\/]/.test(command)) return undefined;
+  if (isAbsolute(command)) {
+    if (existsSync(command)) return undefined;
+    return { kind: 'command-not-found', reason: `command "${command}" does not exist`, details: [], hint: 'Check the path; it must exist on this machine.' };
+  }
+  if (existsSync(resolve(cwd, command))) return undefined;
+  return {
+    kind: 'relative-path',
+    reason: `command "${command}" is a relative path and does not exist from ${cwd}`,
+    details: [],
+    hint: `Use an absolute path: hosts start servers from a directory you do not choose.`,
+  };
+}
+
+async function countTools(connection: UpstreamConnection, timeoutMs: number): Promise<number> {
+  if (!('tools' in connection.capabilities)) return 0;
+  let count = 0;
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_TOOL_PAGES; page++) {
+    const result = (await connection.request('tools/list', cursor ? { cursor } : {}, { timeoutMs })) as {
+      tools?: unknown[];
+      nextCursor?: string;
+    };
+    count += result.tools?.length ?? 0;
+    cursor = result.nextCursor;
+    if (!cursor) break;
+  }
+  return count;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

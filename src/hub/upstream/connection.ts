@@ -1,12 +1,17 @@
 /**
- * CONTRACT (filled in by the probe work, used by the probe and the hub): one live connection to
+ * One live connection to
  * one upstream MCP server over stdio, Streamable HTTP or legacy SSE, in either protocol era
  * (initialize for 2025-11-25 and older, server/discover for 2026-07-28). It knows how the
  * server ended (exit code, signal, stderr tail, non-JSON stdout lines), which is what a user
  * needs to hear when it fails.
  */
-import { PatchbayError } from '../../errors.js';
-import type { ServerEntry } from '../../config/types.js';
+import { SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { expandEntry } from '../../config/registry.js';
+import { isStdioEntry, type RemoteEntry, type ServerEntry, type StdioEntry } from '../../config/types.js';
+import { createRecordingFetch } from './http-fetch.js';
+import { createRedactor, secretValuesOf, type Redactor } from './redact.js';
+import { openSession, type UpstreamLink } from './session.js';
+import { createStdioTransport } from './stdio-transport.js';
 
 export type UpstreamTransportKind = 'stdio' | 'http' | 'sse';
 
@@ -59,19 +64,113 @@ export interface ConnectOptions {
   /** Time allowed for spawn + handshake. */
   timeoutMs: number;
   cwd?: string;
-  /** Environment for a stdio server (see the hub's environment policy). */
+  /** Environment for a stdio server (see the hub's environment policy); default process.env. The entry's `env` is laid over it. */
   env?: NodeJS.ProcessEnv;
   /** Receives every stderr line and lifecycle event, for the per-server log. */
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** Capabilities Patchbay advertises to the server (elicitation, sampling, roots): the hub passes what its clients offer. Default none. */
+  clientCapabilities?: Record<string, unknown>;
+  /** 'auto' probes server/discover (2026-07-28) and falls back to initialize; default 'auto' for http, 'legacy' for stdio and sse. */
+  negotiation?: 'auto' | 'legacy';
+  /** Default per-request timeout when a request gives none (the SDK's default is 60 s). */
+  requestTimeoutMs?: number;
+  /** stdio: wait this long after closing stdin, and again after SIGTERM, before escalating. Default 2000 ms. */
+  closeGraceMs?: number;
 }
 
 /** Connects and completes the handshake; on failure throws an UpstreamConnectError. */
-export async function connectUpstream(
-  _name: string,
-  _entry: ServerEntry,
-  _options: ConnectOptions,
-): Promise<UpstreamConnection> {
-  throw new PatchbayError('NOT_IMPLEMENTED', 'connectUpstream is not implemented yet');
+export async function connectUpstream(name: string, entry: ServerEntry, options: ConnectOptions): Promise<UpstreamConnection> {
+  const env = options.env ?? process.env;
+  const { entry: expanded } = expandEntry(entry, env);
+  const redact = createRedactor(secretValuesOf(expanded));
+  const link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options) : httpLink(expanded, options);
+  const started = Date.now();
+  try {
+    return await openSession(name, link, options);
+  } catch (error) {
+    const before = link.facts();
+    // Still running when the handshake gave up: the server did not answer in time (its exit
+    // code after this is ours, from the shutdown below, not its own).
+    const stillUp = before.exitCode === undefined && !before.signal && !before.error;
+    const timedOut = stillUp && (Date.now() - started >= options.timeoutMs - 5 || isTimeout(error));
+    // Stop whatever is left (a hung process, an open stream), then read the facts: for a process
+    // that exited, its exit code and last stderr lines are only complete once it is gone.
+    await link.transport.close().catch(() => undefined);
+    await link.closed();
+    const facts = link.facts();
+    const exit: UpstreamExit = {
+      ...facts,
+      error: facts.error ?? redactError(error, redact),
+      ...(timedOut ? { timedOut: true } : {}),
+    };
+    throw new UpstreamConnectError(`${name}: ${describeExit(exit, options.timeoutMs)}`, exit);
+  }
+}
+
+function stdioLink(entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions): UpstreamLink {
+  const transport = createStdioTransport({
+    command: entry.command,
+    args: entry.args ?? [],
+    cwd: options.cwd,
+    env: { ...env, ...entry.env },
+    redact,
+    log: options.log,
+    closeGraceMs: options.closeGraceMs,
+  });
+  return {
+    kind: 'stdio',
+    transport,
+    pid: () => transport.pid,
+    facts: () => transport.facts(),
+    closed: () => transport.exited,
+  };
+}
+
+function httpLink(entry: RemoteEntry, options: ConnectOptions): UpstreamLink {
+  const recording = createRecordingFetch();
+  const url = new URL(entry.url);
+  const requestInit: RequestInit = { headers: { ...entry.headers } };
+  const transport =
+    entry.type === 'sse'
+      ? new SSEClientTransport(url, { fetch: recording.fetch, requestInit })
+      : new StreamableHTTPClientTransport(url, { fetch: recording.fetch, requestInit });
+  options.log?.('info', `connecting to ${url.origin}${url.pathname} (${entry.type})`);
+  return {
+    kind: entry.type,
+    transport,
+    pid: () => undefined,
+    facts: () => ({ stderrTail: [], nonJsonLines: [], ...recording.facts() }),
+    closed: async () => undefined,
+  };
+}
+
+function isTimeout(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; name?: unknown };
+  return e?.code === 'REQUEST_TIMEOUT' || e?.name === 'TimeoutError' || /timed? ?out/i.test(String(e?.message ?? ''));
+}
+
+function redactError(error: unknown, redact: Redactor): Error {
+  const e = error instanceof Error ? error : new Error(String(error));
+  // The cause keeps the network error code (ECONNREFUSED, ENOTFOUND) that fetch wraps.
+  const clean = new Error(redact(e.message), e.cause !== undefined ? { cause: e.cause } : undefined);
+  clean.name = e.name;
+  const code = (e as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(clean, { code });
+  return clean;
+}
+
+/** One line for logs and error messages; the probe turns the same facts into advice. */
+export function describeExit(exit: UpstreamExit, timeoutMs?: number): string {
+  const cause = exit.error as (Error & { code?: unknown; cause?: { code?: unknown } }) | undefined;
+  if (exit.timedOut) return `no answer within ${timeoutMs ?? '?'} ms`;
+  if (exit.signal) return `exited on ${exit.signal}`;
+  if (typeof exit.exitCode === 'number') return `exited with code ${exit.exitCode}`;
+  if (exit.needsAuth) return `needs authentication (HTTP ${exit.httpStatus})`;
+  if (exit.httpStatus) return `HTTP ${exit.httpStatus}`;
+  if (cause?.code === 'ENOENT') return `command not found (${cause.message})`;
+  const netCode = cause?.cause?.code;
+  if (typeof netCode === 'string') return `${netCode}: ${cause?.message}`;
+  return cause?.message ?? 'connection failed';
 }
 
 export class UpstreamConnectError extends Error {

@@ -1,0 +1,212 @@
+/**
+ * An SDK `Transport` over a child process's stdin/stdout, written for diagnosis rather than
+ * taken from the SDK: the SDK's StdioClientTransport closes on the first line that is not
+ * JSON-RPC and does not keep the exit code or stderr. Here a non-JSON stdout line is recorded,
+ * reported and skipped (hosts show it as `Unexpected token … is not valid JSON`; a tolerant
+ * client keeps going), stderr goes to a bounded, redacted tail, and the exit code or signal is
+ * kept for whoever asks why the server went away.
+ *
+ * Shutdown follows the MCP stdio lifecycle (spec 2025-11-25, basic/lifecycle "Shutdown"): close
+ * the child's stdin, wait, SIGTERM, wait, SIGKILL. The child leads its own process group on
+ * POSIX so that signals also reach what it started (`npx` → node, `uv run` → python).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import { deserializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import { createLineTail } from './line-tail.js';
+import type { Redactor } from './redact.js';
+import { trackChild, untrackChild } from './child-registry.js';
+
+export interface StdioTransportOptions {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  redact: Redactor;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** Per step of the shutdown sequence (stdin end → SIGTERM → SIGKILL). Default 2000 ms. */
+  closeGraceMs?: number;
+  stderrTailLines?: number;
+  nonJsonTailLines?: number;
+}
+
+export interface StdioFacts {
+  exitCode?: number | null;
+  signal?: string | null;
+  stderrTail: string[];
+  nonJsonLines: string[];
+  error?: Error;
+}
+
+export interface StdioTransport extends Transport {
+  readonly pid: number | undefined;
+  facts(): StdioFacts;
+  /** Resolves once the child has exited (or failed to spawn) and its pipes are closed. */
+  readonly exited: Promise<void>;
+}
+
+/** One message larger than this with no newline is a broken server, not a big result. */
+const MAX_PENDING_CHARS = 64 * 1024 * 1024;
+
+export function createStdioTransport(options: StdioTransportOptions): StdioTransport {
+  const grace = options.closeGraceMs ?? 2_000;
+  const stderrTail = createLineTail(options.stderrTailLines ?? 50);
+  const nonJson = createLineTail(options.nonJsonTailLines ?? 20);
+  const log = options.log;
+  let child: ChildProcess | undefined;
+  let exitCode: number | null | undefined;
+  let signal: string | null | undefined;
+  let spawnError: Error | undefined;
+  let closed = false;
+  let resolveExited!: () => void;
+  const exited = new Promise<void>((resolve) => (resolveExited = resolve));
+
+  const transport: StdioTransport = {
+    get pid() {
+      return child?.pid;
+    },
+    exited,
+    facts() {
+      return {
+        exitCode,
+        signal,
+        stderrTail: stderrTail.lines(),
+        nonJsonLines: nonJson.lines(),
+        ...(spawnError ? { error: spawnError } : {}),
+      };
+    },
+    start() {
+      return new Promise<void>((resolve, reject) => {
+        const proc = spawn(options.command, options.args, {
+          cwd: options.cwd,
+          env: options.env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+          detached: process.platform !== 'win32',
+          windowsHide: true,
+        });
+        child = proc;
+        proc.once('spawn', () => {
+          trackChild(proc);
+          log?.('info', `started pid ${proc.pid}: ${options.redact([options.command, ...options.args].join(' '))}`);
+          resolve();
+        });
+        proc.once('error', (error) => {
+          // 'error' without a pid is a failed spawn (ENOENT, EACCES); 'close' may never follow.
+          if (proc.pid === undefined) {
+            spawnError = error;
+            log?.('error', `could not start: ${error.message}`);
+            finish();
+            reject(error);
+          } else {
+            log?.('error', `process error: ${error.message}`);
+          }
+        });
+        proc.once('close', (code, sig) => {
+          exitCode = code;
+          signal = sig;
+          log?.(code === 0 ? 'info' : 'warn', sig ? `exited on ${sig}` : `exited with code ${code}`);
+          finish();
+        });
+        proc.stdin?.on('error', (error) => log?.('debug', `stdin: ${error.message}`));
+        readLines(proc.stdout!, onStdoutLine, (error) => {
+          transport.onerror?.(error);
+          void transport.close();
+        });
+        readLines(proc.stderr!, (line) => {
+          const clean = options.redact(line);
+          stderrTail.push(clean);
+          log?.('info', `stderr: ${clean}`);
+        });
+      });
+    },
+    async send(message: JSONRPCMessage) {
+      const stdin = child?.stdin;
+      if (!stdin || !stdin.writable || closed) throw new Error('the server process is not running');
+      if (!stdin.write(`${JSON.stringify(message)}\n`)) {
+        await new Promise<void>((resolve) => {
+          stdin.once('drain', resolve);
+          stdin.once('close', resolve);
+        });
+      }
+    },
+    async close() {
+      const proc = child;
+      if (!proc || closed) return exited;
+      proc.stdin?.end();
+      if (await settlesWithin(exited, grace)) return;
+      killGroup(proc, 'SIGTERM');
+      if (await settlesWithin(exited, grace)) return;
+      killGroup(proc, 'SIGKILL');
+      // A process in uninterruptible sleep can ignore even SIGKILL for a moment: do not wait forever.
+      await settlesWithin(exited, grace);
+      finish();
+    },
+  };
+
+  function onStdoutLine(line: string): void {
+    if (line.trim() === '') return;
+    let message: JSONRPCMessage;
+    try {
+      message = deserializeMessage(line);
+    } catch {
+      const clean = options.redact(line);
+      nonJson.push(clean);
+      log?.('warn', `stdout line is not JSON-RPC, skipped: ${clean}`);
+      return;
+    }
+    transport.onmessage?.(message);
+  }
+
+  function finish(): void {
+    if (closed) return;
+    closed = true;
+    if (child) untrackChild(child);
+    resolveExited();
+    transport.onclose?.();
+  }
+
+  function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void, onOverflow?: (e: Error) => void) {
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      pending += decoder.write(chunk);
+      let start = 0;
+      let newline: number;
+      while ((newline = pending.indexOf('\n', start)) !== -1) {
+        const end = newline > start && pending.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+        onLine(pending.slice(start, end));
+        start = newline + 1;
+      }
+      pending = start === 0 ? pending : pending.slice(start);
+      if (pending.length > MAX_PENDING_CHARS) {
+        pending = '';
+        onOverflow?.(new Error(`the server wrote more than ${MAX_PENDING_CHARS} characters without a newline`));
+      }
+    });
+    stream.on('end', () => {
+      const rest = pending + decoder.end();
+      if (rest) onLine(rest);
+    });
+  }
+
+  return transport;
+}
+
+function killGroup(proc: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    if (proc.pid !== undefined && process.platform !== 'win32') process.kill(-proc.pid, sig);
+    else proc.kill(sig);
+  } catch {
+    proc.kill(sig);
+  }
+}
+
+function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
