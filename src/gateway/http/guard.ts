@@ -1,0 +1,80 @@
+/**
+ * The checks every request to the local HTTP endpoint passes before any MCP logic runs.
+ * DNS rebinding: a web page whose name resolves to 127.0.0.1 can reach a local server, so the
+ * Host header must name this server and a browser's Origin must be a loopback one; the spec
+ * requires Origin validation and a 403 (2025-11-25, basic/transports, "Security Warning").
+ * Then the bearer token: any local process (or a page that got past the above) must still
+ * present it, unless the user started the gateway with --no-auth on a loopback address.
+ */
+import { presentedCredential, tokenMatches } from '../../auth/token.js';
+
+export interface GuardOptions {
+  /** The port actually bound (after port 0 resolved). */
+  port: number;
+  /** Extra Host values to accept (hostname or hostname:port), e.g. a LAN name when bound there. */
+  allowedHosts?: string[];
+  /** The bearer token; undefined when authentication is off. */
+  token: string | undefined;
+}
+
+export interface GuardFailure {
+  status: 401 | 403;
+  message: string;
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+export interface Guard {
+  check(headers: { host?: string; origin?: string; authorization?: string; 'x-api-key'?: string | string[] }): GuardFailure | undefined;
+}
+
+export function createGuard(options: GuardOptions): Guard {
+  const hosts = new Set<string>();
+  for (const name of LOOPBACK_NAMES) {
+    hosts.add(`${name}:${options.port}`);
+    hosts.add(name);
+  }
+  for (const extra of options.allowedHosts ?? []) hosts.add(extra.toLowerCase());
+  const token = options.token;
+
+  return {
+    check: function checkRequest(headers) {
+      const host = headers.host?.toLowerCase();
+      if (host === undefined || !hosts.has(host)) {
+        return { status: 403, message: `Host "${headers.host ?? ''}" is not allowed: Patchbay's gateway answers only to localhost, 127.0.0.1 and [::1] on port ${options.port} (DNS rebinding protection)` };
+      }
+      const origin = headers.origin;
+      if (origin !== undefined && origin !== 'null' && !isLoopbackOrigin(origin)) {
+        return { status: 403, message: `Origin "${origin}" is not allowed: only pages served from localhost may call the gateway (DNS rebinding protection)` };
+      }
+      if (token !== undefined) {
+        const apiKey = headers['x-api-key'];
+        const presented = presentedCredential({ authorization: headers.authorization, 'x-api-key': Array.isArray(apiKey) ? apiKey[0] : apiKey });
+        if (!tokenMatches(presented, token)) {
+          return {
+            status: 401,
+            message: presented === undefined
+              ? 'Missing token: send "Authorization: Bearer <token>"; `patchbay token` prints it'
+              : 'Wrong token: `patchbay token` prints the current one',
+          };
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_NAMES.includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an address is loopback, which is the only place --no-auth is allowed to listen. */
+export function isLoopbackAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}

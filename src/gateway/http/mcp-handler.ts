@@ -1,0 +1,252 @@
+/**
+ * The Streamable HTTP endpoint (`/mcp`) for both protocol eras on one URL, written directly on
+ * node:http: each body is parsed once, a request that needs no streaming is answered with one
+ * `application/json` write, and the SDK's transport layer (300–900 calls/s here) stays out of
+ * the hot path. Era detection follows the SDK's classifier: a request whose params carry the
+ * 2026-07-28 envelope (`_meta["io.modelcontextprotocol/protocolVersion"]`) is modern; anything
+ * else is legacy and lives in an `Mcp-Session-Id` session created by `initialize`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Hub } from '../../hub/types.js';
+import type { Dispatcher } from '../dispatcher.js';
+import { toRpcError } from '../dispatcher.js';
+import type { EventFanout } from '../events.js';
+import {
+  classify,
+  errorResponse,
+  INVALID_REQUEST,
+  notificationMessage,
+  PARSE_ERROR,
+  resultResponse,
+  TRANSPORT_ERROR,
+  UNSUPPORTED_PROTOCOL_VERSION,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+} from '../jsonrpc.js';
+import { ALL_VERSIONS, MODERN_VERSION, readEnvelope, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
+import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
+import { BodyTooLargeError, formatBytes, readBody } from './body.js';
+import { createExchange, openEventStream } from './exchange.js';
+
+export interface McpHandlerOptions {
+  hub: Hub;
+  dispatcher: Dispatcher;
+  sessions: SessionStore;
+  fanout: EventFanout;
+  maxBodyBytes: number;
+  /** How to tell the user to raise the body limit, for the 413 message. */
+  bodyLimitHint: string;
+}
+
+export interface McpHandler {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Ends every session and stream (shutdown). */
+  closeAll(): void;
+}
+
+const SESSION_HEADER = 'mcp-session-id';
+
+export function createMcpHandler(options: McpHandlerOptions): McpHandler {
+  const { hub, dispatcher, sessions, fanout } = options;
+  const openStreams = new Set<ServerResponse>();
+  let modernCounter = 0;
+
+  function sendJson(res: ServerResponse, status: number, body: string, headers?: Record<string, string>): void {
+    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  function endSession(session: Session): void {
+    sessions.delete(session.id);
+    abortSession(session, 'The session was closed');
+    hub.closeSession(session.id);
+  }
+
+  function serve(session: Session, request: JsonRpcRequest, res: ServerResponse, canStream: boolean, headers?: Record<string, string>): void {
+    const exchange = createExchange(res, canStream, headers);
+    dispatcher.call(session, request, exchange).then(
+      (result) => exchange.finish(resultResponse(request.id, result)),
+      (error: unknown) => {
+        const e = toRpcError(error);
+        exchange.finish(errorResponse(request.id, e.code, e.message, e.data));
+      },
+    );
+  }
+
+  function listen(session: Session, request: JsonRpcRequest, res: ServerResponse): void {
+    const filter = (request.params?.notifications ?? {}) as Record<string, unknown>;
+    const stream = openEventStream(res);
+    openStreams.add(res);
+    const listener = { sessionId: session.id, subscriptionId: request.id, filter, sink: stream };
+    fanout.addListener(listener);
+    // SEP-2575: the server acknowledges with the filter it will honour before any event.
+    stream.send(notificationMessage('notifications/subscriptions/acknowledged', { notifications: filter, _meta: { [SUBSCRIPTION_ID_META_KEY]: request.id } }));
+    const uris = Array.isArray(filter.resourceSubscriptions) ? (filter.resourceSubscriptions as string[]) : [];
+    const controller = new AbortController();
+    for (const uri of uris) {
+      hub
+        .request('resources/subscribe', { uri }, {
+          sessionId: session.id,
+          signal: controller.signal,
+          protocolVersion: MODERN_VERSION,
+          notify: (m, p) => void stream.send(notificationMessage(m, p)),
+          request: () => Promise.reject(new Error('not available on a listen stream')),
+        })
+        .catch(() => undefined);
+    }
+    res.on('close', () => {
+      openStreams.delete(res);
+      controller.abort();
+      fanout.removeListener(listener);
+      hub.closeSession(session.id);
+    });
+  }
+
+  function handlePost(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(body.toString('utf8'));
+    } catch {
+      sendJson(res, 400, errorResponse(null, PARSE_ERROR, 'Parse error: the body is not valid JSON'));
+      return;
+    }
+    if (Array.isArray(message)) {
+      sendJson(res, 400, errorResponse(null, INVALID_REQUEST, 'JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request'));
+      return;
+    }
+    const kind = classify(message);
+    if (kind === 'invalid') {
+      sendJson(res, 400, errorResponse(null, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 request, notification or response'));
+      return;
+    }
+    const msg = message as JsonRpcRequest;
+    const accept = req.headers.accept;
+    const canStream = accept === undefined || accept.includes('text/event-stream') || accept.includes('*/*');
+    const envelope = kind === 'response' ? undefined : readEnvelope(msg.params);
+    const sessionId = req.headers[SESSION_HEADER] as string | undefined;
+
+    if (envelope !== undefined && sessionId === undefined) {
+      if (kind !== 'request') {
+        res.writeHead(202).end();
+        return;
+      }
+      if (envelope.protocolVersion !== MODERN_VERSION) {
+        const supported = { supported: ALL_VERSIONS, requested: envelope.protocolVersion };
+        sendJson(res, 400, errorResponse(msg.id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${envelope.protocolVersion}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, supported));
+        return;
+      }
+      const session = createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`);
+      session.clientCapabilities = envelope.clientCapabilities;
+      if (msg.method === 'subscriptions/listen') listen(session, msg, res);
+      else serve(session, msg, res, canStream);
+      return;
+    }
+
+    if (kind === 'request' && msg.method === 'initialize') {
+      const session = createSession('legacy', '');
+      const result = dispatcher.initialize(session, msg.params);
+      sessions.add(session);
+      sendJson(res, 200, resultResponse(msg.id, result), { 'mcp-session-id': session.id });
+      return;
+    }
+    if (sessionId === undefined) {
+      // A legacy client that skipped initialize, or a modern one that left out its envelope.
+      if (kind === 'request' && (msg.method === 'ping' || msg.method === 'server/discover')) {
+        serve(createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`), msg, res, false);
+        return;
+      }
+      sendJson(res, 400, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first), or use protocol 2026-07-28 with its _meta envelope'));
+      return;
+    }
+    const session = sessions.get(sessionId);
+    if (session === undefined) {
+      // Spec: 404 tells the client its session is gone and it must initialize again.
+      sendJson(res, 404, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, 'Session not found: it ended or the gateway restarted; initialize a new session'));
+      return;
+    }
+    const version = req.headers['mcp-protocol-version'];
+    if (typeof version === 'string' && !ALL_VERSIONS.includes(version)) {
+      sendJson(res, 400, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, `Bad Request: unsupported MCP-Protocol-Version ${version}; supported: ${ALL_VERSIONS.join(', ')}`));
+      return;
+    }
+    if (kind === 'notification') {
+      dispatcher.notification(session, msg.method, msg.params);
+      res.writeHead(202).end();
+    } else if (kind === 'response') {
+      dispatcher.answer(session, message as JsonRpcResponse);
+      res.writeHead(202).end();
+    } else {
+      serve(session, msg, res, canStream);
+    }
+  }
+
+  function handleGet(req: IncomingMessage, res: ServerResponse): void {
+    const accept = req.headers.accept ?? '';
+    if (!accept.includes('text/event-stream')) {
+      sendJson(res, 406, errorResponse(null, TRANSPORT_ERROR, 'Not Acceptable: GET opens an event stream; send Accept: text/event-stream'));
+      return;
+    }
+    const sessionId = req.headers[SESSION_HEADER] as string | undefined;
+    const session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    if (session === undefined) {
+      if (sessionId === undefined) res.writeHead(405, { allow: 'POST' }).end();
+      else sendJson(res, 404, errorResponse(null, TRANSPORT_ERROR, 'Session not found'));
+      return;
+    }
+    if (session.sink !== undefined) {
+      sendJson(res, 409, errorResponse(null, TRANSPORT_ERROR, 'Conflict: this session already has an open GET stream'));
+      return;
+    }
+    const stream = openEventStream(res, { 'mcp-session-id': session.id });
+    session.sink = stream;
+    openStreams.add(res);
+    res.on('close', () => {
+      openStreams.delete(res);
+      if (session.sink === stream) session.sink = undefined;
+    });
+  }
+
+  function handleDelete(req: IncomingMessage, res: ServerResponse): void {
+    const sessionId = req.headers[SESSION_HEADER] as string | undefined;
+    const session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    if (session === undefined) {
+      sendJson(res, sessionId === undefined ? 400 : 404, errorResponse(null, TRANSPORT_ERROR, sessionId === undefined ? 'Mcp-Session-Id header is required' : 'Session not found'));
+      return;
+    }
+    endSession(session);
+    res.writeHead(200).end();
+  }
+
+  return {
+    handle: function handleMcp(req, res) {
+      const method = req.method;
+      if (method === 'POST') {
+        readBody(req, options.maxBodyBytes).then(
+          (body) => handlePost(req, res, body),
+          (error: unknown) => {
+            if (error instanceof BodyTooLargeError) {
+              // The session survives: only this message is refused (other gateways end the
+              // session on an oversized message, which users report as random disconnects).
+              res.shouldKeepAlive = false;
+              sendJson(res, 413, errorResponse(null, INVALID_REQUEST, `Message too large: ${formatBytes(error.received)} is over the gateway's ${formatBytes(error.limit)} limit. ${options.bodyLimitHint}`, { limit: error.limit }));
+            } else if (!res.headersSent) {
+              res.destroy();
+            }
+          },
+        );
+      } else if (method === 'GET') {
+        handleGet(req, res);
+      } else if (method === 'DELETE') {
+        handleDelete(req, res);
+      } else {
+        res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
+      }
+    },
+    closeAll() {
+      for (const session of [...sessions.values()]) endSession(session);
+      for (const res of openStreams) res.end();
+      openStreams.clear();
+      dispatcher.modern.abortAll();
+    },
+  };
+}

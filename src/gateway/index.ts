@@ -1,0 +1,76 @@
+/**
+ * The gateway: one MCP endpoint in front of the hub, over Streamable HTTP (both protocol eras on
+ * one URL) and stdio. `createGateway` wires the parts; `serveHttp` and `serveStdio` attach a
+ * transport.
+ */
+import type { Hub } from '../hub/types.js';
+import { createDispatcher, type Dispatcher } from './dispatcher.js';
+import { createEventFanout, type EventFanout } from './events.js';
+import { formatBytes } from './http/body.js';
+import { createMcpHandler, type McpHandler } from './http/mcp-handler.js';
+import { startHttpServer, type GatewayHttpServer, type NodeListener } from './http/server.js';
+import { createSessionStore, type SessionStore } from './session.js';
+
+export const DEFAULT_PORT = 8765;
+export const DEFAULT_HOST = '127.0.0.1';
+/** Generous on purpose: base64 images and file contents pass through here (see README). */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export interface GatewayOptions {
+  hub: Hub;
+  serverInfo?: { name: string; version: string };
+  instructions?: string;
+  maxBodyBytes?: number;
+  inputTimeoutMs?: number;
+}
+
+export interface Gateway {
+  readonly hub: Hub;
+  readonly dispatcher: Dispatcher;
+  readonly sessions: SessionStore;
+  readonly fanout: EventFanout;
+  readonly mcp: McpHandler;
+  serveHttp(options: { host?: string; port?: number; token: string | undefined; allowedHosts?: string[]; proxy?: NodeListener }): Promise<GatewayHttpServer>;
+  close(): Promise<void>;
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const sessions = createSessionStore();
+  const dispatcher = createDispatcher({ hub: options.hub, serverInfo: options.serverInfo, instructions: options.instructions, inputTimeoutMs: options.inputTimeoutMs });
+  const fanout = createEventFanout(options.hub, sessions);
+  const mcp = createMcpHandler({
+    hub: options.hub,
+    dispatcher,
+    sessions,
+    fanout,
+    maxBodyBytes,
+    bodyLimitHint: `Raise it with \`patchbay up --max-body-mb ${Math.ceil((maxBodyBytes * 2) / (1024 * 1024))}\` (or PATCHBAY_MAX_BODY_MB); the session is still open. Current limit: ${formatBytes(maxBodyBytes)}.`,
+  });
+  const servers: GatewayHttpServer[] = [];
+
+  return {
+    hub: options.hub,
+    dispatcher,
+    sessions,
+    fanout,
+    mcp,
+    async serveHttp(http) {
+      const server = await startHttpServer({
+        host: http.host ?? DEFAULT_HOST,
+        port: http.port ?? DEFAULT_PORT,
+        token: http.token,
+        allowedHosts: http.allowedHosts,
+        mcp,
+        proxy: http.proxy,
+      });
+      servers.push(server);
+      return server;
+    },
+    async close() {
+      mcp.closeAll();
+      fanout.close();
+      await Promise.all(servers.map((s) => s.close()));
+    },
+  };
+}

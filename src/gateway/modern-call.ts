@@ -1,0 +1,182 @@
+/**
+ * Server-to-client requests in protocol 2026-07-28, where a server may no longer send requests
+ * while serving one: it answers `resultType: "input_required"` with `inputRequests` and an opaque
+ * `requestState`, and the client retries the original request with `inputResponses` and the same
+ * `requestState` (multi round-trip requests, SEP-2322). Upstream servers of either era still ask
+ * mid-call through the hub's DownstreamContext.request, so the gateway parks the running hub call
+ * under a random requestState, answers input_required, and resumes the call when the retry comes.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DownstreamContext, Hub } from '../hub/types.js';
+import { HubRpcError } from '../hub/types.js';
+import { INVALID_PARAMS, METHOD_NOT_FOUND, notificationMessage, RpcError, type JsonRpcRequest } from './jsonrpc.js';
+import { stripEnvelope } from './protocol.js';
+import type { Link } from './dispatcher.js';
+import type { PendingClientRequest, Session } from './session.js';
+
+interface InputRequest {
+  method: string;
+  params: unknown;
+}
+
+interface ModernCall {
+  token: string;
+  session: Session;
+  link: Link;
+  controller: AbortController;
+  /** Asked of the client and not answered yet, by input key. */
+  waiting: Map<string, PendingClientRequest & { request: InputRequest }>;
+  /** Keys not yet sent in an input_required result. */
+  unsent: Set<string>;
+  settled?: { ok: true; value: unknown } | { ok: false; error: unknown };
+  wake?: () => void;
+  timer?: NodeJS.Timeout;
+  inputCounter: number;
+}
+
+export interface ModernCalls {
+  serve(session: Session, request: JsonRpcRequest, link: Link): Promise<unknown>;
+  /** Calls currently parked waiting for the client's retry. */
+  readonly parked: number;
+  /** Aborts every parked call (gateway shutdown). */
+  abortAll(): void;
+}
+
+const CAPABILITY: Record<string, string> = {
+  'elicitation/create': 'elicitation',
+  'sampling/createMessage': 'sampling',
+  'roots/list': 'roots',
+};
+
+export function createModernCalls(options: { hub: Hub; timeoutMs: number }): ModernCalls {
+  const { hub, timeoutMs } = options;
+  const parked = new Map<string, ModernCall>();
+
+  function finish(call: ModernCall): void {
+    if (call.timer) clearTimeout(call.timer);
+    parked.delete(call.token);
+    hub.closeSession(call.session.id);
+  }
+
+  function start(session: Session, request: JsonRpcRequest, link: Link): ModernCall {
+    const call: ModernCall = {
+      token: '',
+      session,
+      link,
+      controller: new AbortController(),
+      waiting: new Map(),
+      unsent: new Set(),
+      inputCounter: 0,
+    };
+    const context: DownstreamContext = {
+      sessionId: session.id,
+      signal: call.controller.signal,
+      protocolVersion: session.protocolVersion,
+      notify: (method, params) => call.link.notify(notificationMessage(method, params)),
+      request: (method, params) => {
+        const capability = CAPABILITY[method];
+        if (capability !== undefined && session.clientCapabilities[capability] === undefined) {
+          return Promise.reject(new HubRpcError(METHOD_NOT_FOUND, `The client did not declare the ${capability} capability, so ${method} cannot be sent to it`));
+        }
+        return new Promise((resolve, reject) => {
+          const key = `input-${++call.inputCounter}`;
+          call.waiting.set(key, { resolve, reject, request: { method, params } });
+          call.unsent.add(key);
+          // Several requests asked in the same tick travel in one input_required result.
+          setImmediate(() => call.wake?.());
+        });
+      },
+    };
+    hub.request(request.method, stripEnvelope(request.params), context).then(
+      (value) => {
+        call.settled = { ok: true, value };
+        call.wake?.();
+      },
+      (error: unknown) => {
+        call.settled = { ok: false, error };
+        call.wake?.();
+      },
+    );
+    return call;
+  }
+
+  /** Resolves when the call has a result or has new questions for the client. */
+  function next(call: ModernCall): Promise<void> {
+    if (call.settled || call.unsent.size > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      call.wake = () => {
+        call.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  return {
+    get parked() {
+      return parked.size;
+    },
+    abortAll() {
+      for (const call of parked.values()) {
+        call.controller.abort(new Error('The gateway is shutting down'));
+        for (const w of call.waiting.values()) w.reject(new Error('The gateway is shutting down'));
+        finish(call);
+      }
+    },
+    async serve(session, request, link) {
+      const state = request.params?.requestState;
+      let call: ModernCall;
+      if (typeof state === 'string') {
+        const found = parked.get(state);
+        if (!found) {
+          throw new RpcError(INVALID_PARAMS, 'requestState is unknown or has expired (the gateway keeps a paused call for a limited time); send the request again without requestState');
+        }
+        call = found;
+        parked.delete(state);
+        if (call.timer) clearTimeout(call.timer);
+        call.link = link;
+        const responses = (request.params?.inputResponses ?? {}) as Record<string, unknown>;
+        for (const key of Object.keys(responses)) {
+          const waiting = call.waiting.get(key);
+          if (!waiting) continue;
+          call.waiting.delete(key);
+          waiting.resolve(responses[key]);
+        }
+        // Anything the client left unanswered is asked again.
+        for (const key of call.waiting.keys()) call.unsent.add(key);
+      } else {
+        call = start(session, request, link);
+      }
+      link.onAbort = () => {
+        call.controller.abort(new Error('The client closed the connection'));
+        for (const w of call.waiting.values()) w.reject(new Error('The client closed the connection'));
+        finish(call);
+      };
+      await next(call);
+      link.onAbort = undefined;
+      if (call.settled) {
+        finish(call);
+        if (!call.settled.ok) throw call.settled.error;
+        const value = call.settled.value;
+        if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('resultType' in value)) {
+          return { ...(value as Record<string, unknown>), resultType: 'complete' };
+        }
+        return value;
+      }
+      const inputRequests: Record<string, InputRequest> = {};
+      for (const key of call.unsent) {
+        const waiting = call.waiting.get(key);
+        if (waiting) inputRequests[key] = waiting.request;
+      }
+      call.unsent.clear();
+      call.token = randomBytes(18).toString('base64url');
+      parked.set(call.token, call);
+      call.timer = setTimeout(() => {
+        call.controller.abort(new Error('The client did not answer input_required in time'));
+        for (const w of call.waiting.values()) w.reject(new Error('The client did not answer input_required in time'));
+        finish(call);
+      }, timeoutMs);
+      call.timer.unref();
+      return { resultType: 'input_required', inputRequests, requestState: call.token };
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Downstream sessions. A legacy-era HTTP client gets one after `initialize` (its id travels in
+ * `Mcp-Session-Id`); the stdio gateway has exactly one; a 2026-07-28 client has none, so each of
+ * its calls and each `subscriptions/listen` stream gets a short-lived one for the hub's
+ * bookkeeping. A session holds what must outlive one HTTP exchange: requests in flight (for
+ * notifications/cancelled), server-to-client requests awaiting the client's answer, and the
+ * stream that carries unsolicited messages.
+ */
+import { randomUUID } from 'node:crypto';
+import type { JsonRpcId } from './jsonrpc.js';
+
+/** Where messages for this session go when they belong to no particular request. */
+export interface MessageSink {
+  /** Writes one serialised JSON-RPC message; false when the sink is gone. */
+  send(message: string): boolean;
+}
+
+export interface PendingClientRequest {
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
+export interface Session {
+  readonly id: string;
+  readonly era: 'legacy' | 'modern';
+  protocolVersion: string;
+  clientCapabilities: Record<string, unknown>;
+  clientInfo: { name?: string; version?: string } | undefined;
+  /** Client requests being served, by JSON-RPC id, so notifications/cancelled can abort them. */
+  readonly inFlight: Map<JsonRpcId, AbortController>;
+  /** Server-to-client requests sent on this session, by the id the gateway gave them. */
+  readonly pending: Map<JsonRpcId, PendingClientRequest>;
+  /** The legacy GET stream (or stdout for stdio), if one is open. */
+  sink: MessageSink | undefined;
+  nextRequestId(): string;
+}
+
+export function createSession(era: 'legacy' | 'modern', protocolVersion: string, id: string = randomUUID()): Session {
+  let counter = 0;
+  return {
+    id,
+    era,
+    protocolVersion,
+    clientCapabilities: {},
+    clientInfo: undefined,
+    inFlight: new Map(),
+    pending: new Map(),
+    sink: undefined,
+    nextRequestId: () => `pb-${++counter}`,
+  };
+}
+
+/** Ends a session's outstanding work: aborts its calls and fails what waits on the client. */
+export function abortSession(session: Session, reason: string): void {
+  for (const controller of session.inFlight.values()) controller.abort(new Error(reason));
+  session.inFlight.clear();
+  const error = new Error(reason);
+  for (const pending of session.pending.values()) pending.reject(error);
+  session.pending.clear();
+  session.sink = undefined;
+}
+
+export interface SessionStore {
+  get(id: string): Session | undefined;
+  add(session: Session): void;
+  delete(id: string): Session | undefined;
+  readonly size: number;
+  values(): IterableIterator<Session>;
+}
+
+export function createSessionStore(): SessionStore {
+  const sessions = new Map<string, Session>();
+  return {
+    get: (id) => sessions.get(id),
+    add: (session) => void sessions.set(session.id, session),
+    delete(id) {
+      const session = sessions.get(id);
+      if (session) sessions.delete(id);
+      return session;
+    },
+    get size() {
+      return sessions.size;
+    },
+    values: () => sessions.values(),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Starts the real hub with the given servers and the gateway in front of it, on 127.0.0.1 and a
+ * free port, for tests and benchmarks.
+ */
+import { fileURLToPath } from 'node:url';
+import type { ScopedServer, ServerEntry } from '../../../src/config/types.js';
+import { createHub } from '../../../src/hub/index.js';
+import { createGateway, type Gateway } from '../../../src/gateway/index.js';
+import type { GatewayHttpServer } from '../../../src/gateway/http/server.js';
+
+export const CONFORMANCE_SERVER = fileURLToPath(new URL('../../fixtures/conformance/server.mjs', import.meta.url));
+export const ECHO_SERVER = fileURLToPath(new URL('../../fixtures/gateway/echo-server.mjs', import.meta.url));
+
+export function stdioServer(name: string, script: string, extra: Partial<ServerEntry> = {}, args: string[] = []): ScopedServer {
+  return {
+    name,
+    scope: 'user',
+    file: '/dev/null',
+    entry: { type: 'stdio', command: process.execPath, args: [script, ...args], env: {}, ...extra } as ServerEntry,
+  };
+}
+
+export interface Running {
+  gateway: Gateway;
+  http: GatewayHttpServer;
+  url: string;
+  token: string | undefined;
+  hub: ReturnType<typeof createHub>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(servers: ScopedServer[], options: { token?: string; maxBodyBytes?: number } = {}): Promise<Running> {
+  const hub = createHub({ servers, ping: { intervalMs: 0 } });
+  await hub.start();
+  const gateway = createGateway({ hub, maxBodyBytes: options.maxBodyBytes });
+  const http = await gateway.serveHttp({ host: '127.0.0.1', port: 0, token: options.token });
+  return {
+    gateway,
+    http,
+    url: http.url,
+    token: options.token,
+    hub,
+    async close() {
+      await gateway.close();
+      await hub.stop();
+    },
+  };
+}
