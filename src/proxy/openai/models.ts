@@ -1,0 +1,50 @@
+/**
+ * What the target model and provider accept, decided from their names. OpenAI's reasoning models
+ * (o1, o3, o4-mini, gpt-5; https://platform.openai.com/docs/guides/reasoning) reject `max_tokens`
+ * and non-default `temperature`/`top_p`, and take `developer` instead of `system` messages.
+ * Azure deployments have arbitrary names, so there the deployment must be named after the model.
+ */
+import type { MessagesRequest } from '../anthropic-types.js';
+import type { ProviderConfig } from '../provider.js';
+
+/** `openai/o3-mini` (OpenRouter) and `o3-mini` are the same model for our purposes. */
+function bareModel(model: string): string {
+  const slash = model.lastIndexOf('/');
+  return (slash === -1 ? model : model.slice(slash + 1)).toLowerCase();
+}
+
+/** o-series and gpt-5 (but not gpt-5-chat, which is a classic chat model). */
+export function isReasoningModel(model: string): boolean {
+  const bare = bareModel(model);
+  if (/^o\d+(?:$|[-.])/.test(bare)) return true;
+  return /^gpt-5(?:$|[-.])/.test(bare) && !bare.startsWith('gpt-5-chat');
+}
+
+/** Models whose OpenAI-compatible servers take `reasoning_effort` (non-reasoning models reject it). */
+export function acceptsReasoningEffort(model: string): boolean {
+  return isReasoningModel(model) || bareModel(model).startsWith('gpt-oss');
+}
+
+export function isOpenRouter(provider: ProviderConfig): boolean {
+  return /openrouter/i.test(provider.name) || /openrouter\.ai/i.test(provider.baseUrl);
+}
+
+export type Effort = 'low' | 'medium' | 'high';
+
+/**
+ * Anthropic's thinking budget as an effort level. The cut-offs follow the budgets Anthropic's docs
+ * use as examples (a few thousand tokens for light reasoning, 16k+ for hard problems).
+ */
+export function effortForBudget(budgetTokens: number): Effort {
+  if (budgetTokens < 4096) return 'low';
+  if (budgetTokens < 16384) return 'medium';
+  return 'high';
+}
+
+/** `{type:'adaptive'}` lets the model decide; Claude Code pairs it with `output_config.effort`. */
+export function effortForAdaptive(request: MessagesRequest): Effort {
+  const effort = request.output_config?.effort;
+  if (effort === 'low' || effort === 'medium' || effort === 'high') return effort;
+  if (effort === 'max') return 'high';
+  return 'medium';
+}
