@@ -1,0 +1,126 @@
+/**
+ * The parts of the proxy that other modules provide, loaded once at start-up: the provider
+ * adapters (src/proxy/openai, src/proxy/gemini) and proxy ops (token estimate, rate limits,
+ * usage store, prices). The types below mirror those modules' published signatures, so the
+ * server depends on the shape, not on the file; each module is imported lazily, which also keeps
+ * `patchbay --help` fast.
+ */
+import type { MessagesRequest } from '../anthropic-types.js';
+import type { ProviderAdapter, ProviderKind } from '../provider.js';
+
+export type RateLimitGrant =
+  | { ok: true; settle(actual: { inputTokens: number; outputTokens: number }): void }
+  | { ok: false; retryAfterSeconds: number; limit: 'rpm' | 'itpm' | 'otpm' };
+
+export interface RateLimiter {
+  acquire(key: { provider: string; model: string }, cost: { inputTokens: number; outputTokens: number }, signal?: AbortSignal): Promise<RateLimitGrant>;
+}
+
+export interface UsageRecord {
+  time: number;
+  client?: string;
+  provider: string;
+  model: string;
+  requestModel: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number | null;
+  latencyMs: number;
+  status: number;
+  stream: boolean;
+  error?: string;
+}
+
+export interface UsageSink {
+  record(record: UsageRecord): void;
+}
+
+export type TokenUsage = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
+
+export interface ProxyOps {
+  estimateRequestTokens(request: MessagesRequest): number;
+  rateLimiter?: RateLimiter;
+  usage?: UsageSink;
+  costOf?: (provider: string, model: string, usage: TokenUsage) => number | null;
+}
+
+interface EstimateModule { estimateRequestTokens(request: MessagesRequest): number }
+interface LimitsModule {
+  parseRateLimits(raw: unknown, where: string): unknown[];
+  createRateLimiter(rules: unknown[], options?: { maxWaitMs?: number }): RateLimiter;
+}
+interface PricesModule {
+  parsePriceTable(raw: unknown, where: string): unknown;
+  costOf(prices: unknown, provider: string, model: string, usage: TokenUsage): number | null;
+}
+
+// Specifiers in variables: the modules belong to other engineers and may land after this one.
+const ESTIMATE = '../tokens/estimate.js';
+const LIMITS = '../limits/rate-limiter.js';
+const PRICES = '../cost/prices.js';
+const ADAPTERS: Record<Exclude<ProviderKind, 'anthropic'>, { module: string; name: string }> = {
+  openai: { module: '../openai/index.js', name: 'openaiAdapter' },
+  gemini: { module: '../gemini/index.js', name: 'geminiAdapter' },
+};
+
+async function optionalImport<T>(specifier: string): Promise<T | undefined> {
+  try {
+    return (await import(/* @vite-ignore */ specifier)) as T;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|Does the file exist/i.test(String((error as Error).message))) return undefined;
+    throw error;
+  }
+}
+
+/** A crude but cheap stand-in (4 characters per token) while the real estimator is absent. */
+function roughEstimate(request: MessagesRequest): number {
+  return Math.ceil(JSON.stringify(request).length / 4);
+}
+
+export interface LoadOpsOptions {
+  rateLimits: unknown;
+  prices: unknown;
+  /** Shown in config error messages. */
+  source: string;
+  usage?: UsageSink;
+}
+
+export async function loadOps(options: LoadOpsOptions): Promise<ProxyOps> {
+  const estimate = await optionalImport<EstimateModule>(ESTIMATE);
+  const ops: ProxyOps = { estimateRequestTokens: estimate?.estimateRequestTokens ?? roughEstimate };
+  if (options.usage) ops.usage = options.usage;
+  if (options.rateLimits !== undefined) {
+    const limits = await optionalImport<LimitsModule>(LIMITS);
+    if (limits) {
+      const rules = limits.parseRateLimits(options.rateLimits, `${options.source}: proxy.rateLimits`);
+      if (rules.length > 0) ops.rateLimiter = limits.createRateLimiter(rules);
+    }
+  }
+  if (options.prices !== undefined) {
+    const prices = await optionalImport<PricesModule>(PRICES);
+    if (prices) {
+      const table = prices.parsePriceTable(options.prices, `${options.source}: proxy.prices`);
+      ops.costOf = (provider, model, usage) => prices.costOf(table, provider, model, usage);
+    } 
+  } else {
+    const prices = await optionalImport<PricesModule>(PRICES);
+    if (prices) {
+      const table = prices.parsePriceTable(undefined, 'built-in prices');
+      ops.costOf = (provider, model, usage) => prices.costOf(table, provider, model, usage);
+    }
+  }
+  return ops;
+}
+
+export async function loadAdapters(): Promise<Partial<Record<ProviderKind, ProviderAdapter>>> {
+  const out: Partial<Record<ProviderKind, ProviderAdapter>> = {};
+  for (const [kind, { module, name }] of Object.entries(ADAPTERS)) {
+    const loaded = await optionalImport<Record<string, ProviderAdapter>>(module);
+    const adapter = loaded?.[name];
+    if (adapter) out[kind as ProviderKind] = adapter;
+  }
+  return out;
+}
