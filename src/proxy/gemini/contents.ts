@@ -45,11 +45,12 @@ function userContent(message: Message, callNames: Map<string, string>): GeminiCo
     const text = message.role === 'system' ? SYSTEM_NOTE_PREFIX + message.content : message.content;
     return { role: 'user', parts: message.content.length > 0 ? [{ text }] : [] };
   }
-  const parts: GeminiPart[] = [];
+  const results: GeminiPart[] = [];
   const toolImages: GeminiPart[] = [];
+  const parts: GeminiPart[] = [];
   for (const block of message.content) {
     if (block.type === 'tool_result') {
-      parts.push(...toolResultParts(block, callNames, toolImages));
+      results.push(...toolResultParts(block, callNames, toolImages));
     } else if (block.type === 'text' && message.role === 'system') {
       if (block.text.length > 0) parts.push({ text: SYSTEM_NOTE_PREFIX + block.text });
     } else {
@@ -57,8 +58,9 @@ function userContent(message: Message, callNames: Map<string, string>): GeminiCo
       if (part) parts.push(part);
     }
   }
-  // Images returned by tools follow the function responses (functionResponse holds JSON only).
-  return { role: 'user', parts: [...parts, ...toolImages] };
+  // Results answer the previous model turn, so they lead (Claude Code often writes text first);
+  // images returned by tools follow them (a functionResponse holds JSON only), then the rest.
+  return { role: 'user', parts: [...results, ...toolImages, ...parts] };
 }
 
 function toolResultParts(block: ToolResultBlock, callNames: Map<string, string>, images: GeminiPart[]): GeminiPart[] {
