@@ -1,0 +1,75 @@
+/** `patchbay mcp add` and `add-json`: one entry, shaped exactly as Claude Code writes it. */
+import { PatchbayError } from '../../errors.js';
+import { saveClientSecret } from '../../config/credentials.js';
+import { parseJsonText, formatLocated } from '../../config/json-text.js';
+import { findProjectRoot } from '../../config/locations.js';
+import { redactArgs, redactUrl } from '../../config/redact.js';
+import { fieldName, validateEntry } from '../../config/schema.js';
+import { addServers } from '../../config/scopes.js';
+import type { Scope, ServerEntry } from '../../config/types.js';
+import { isStdioEntry } from '../../config/types.js';
+import { assertServerName, buildEntry, parseAddTail, parseScope, type AddFlags } from './add-args.js';
+import { write } from './format.js';
+
+export interface AddCommandInput {
+  name: string;
+  commandOrUrl: string;
+  args: string[];
+  flags: AddFlags;
+  cwd?: string;
+}
+
+export async function runAdd(input: AddCommandInput): Promise<void> {
+  assertServerName(input.name);
+  // Commander stops at the name (passThroughOptions); flags between name and command are ours.
+  const tail = parseAddTail([input.commandOrUrl, ...input.args], input.flags);
+  if (tail.commandOrUrl === undefined) {
+    throw new PatchbayError('USAGE', `missing the command or URL of server "${input.name}"`, {
+      hint: 'patchbay mcp add <name> <command> [args...]   or   patchbay mcp add <name> https://example.com/mcp',
+    });
+  }
+  const scope = parseScope(input.flags.scope);
+  const built = buildEntry(input.name, tail.commandOrUrl, tail.args, input.flags);
+  await store(scope, input.name, built.entry, input.cwd, built.clientSecret);
+  for (const note of built.notes) write(note);
+}
+
+async function store(scope: Scope, name: string, entry: ServerEntry, cwd: string | undefined, clientSecret?: string): Promise<void> {
+  const projectRoot = findProjectRoot(cwd ?? process.cwd());
+  const { file } = await addServers(scope, projectRoot, [{ name, entry }]);
+  if (isStdioEntry(entry)) {
+    write(`Added stdio MCP server ${name} with command: ${[entry.command, ...redactArgs(entry.args ?? [])].join(' ')} to ${scope} config`);
+  } else {
+    write(`Added ${entry.type === 'sse' ? 'SSE' : 'HTTP'} MCP server ${name} with URL: ${redactUrl(entry.url)} to ${scope} config`);
+  }
+  write(`File modified: ${file}${scope === 'local' ? ` [project: ${projectRoot}]` : ''}`);
+  if (clientSecret !== undefined && !isStdioEntry(entry)) {
+    const credentials = await saveClientSecret(name, entry.url, clientSecret);
+    write(`Client secret stored in ${credentials} (not in the host config).`);
+  }
+}
+
+export async function runAddJson(name: string, json: string, options: { scope?: string; cwd?: string }): Promise<void> {
+  assertServerName(name);
+  const scope = parseScope(options.scope);
+  const parsed = parseJsonText(json);
+  if (!parsed.ok) {
+    throw new PatchbayError('USAGE', `the JSON for "${name}" is not valid:\n${formatLocated('<json>', parsed.error.message, parsed.error)}`, {
+      hint: `Quote the whole JSON for the shell, e.g. patchbay mcp add-json ${name} '{"type":"stdio","command":"node","args":["server.js"]}'`,
+    });
+  }
+  const result = validateEntry(parsed.value);
+  if (!result.ok) {
+    const lines = result.issues.map((i) => `  ${fieldName(i.path) ? `"${fieldName(i.path)}" ` : ''}${i.message}`);
+    throw new PatchbayError('CONFIG_INVALID', `the JSON for "${name}" is not a valid server entry:\n${lines.join('\n')}`);
+  }
+  const entry = { ...result.entry } as ServerEntry;
+  let clientSecret: string | undefined;
+  // A client secret in the JSON goes to Patchbay's credentials file, not into the host file.
+  if (!isStdioEntry(entry) && entry.oauth?.clientSecret !== undefined) {
+    clientSecret = entry.oauth.clientSecret;
+    const { clientSecret: _dropped, ...rest } = entry.oauth;
+    entry.oauth = rest;
+  }
+  await store(scope, name, entry, options.cwd, clientSecret);
+}

@@ -1,0 +1,87 @@
+/**
+ * `patchbay mcp add-from-claude-desktop`: copies entries from Claude Desktop's file into a
+ * Claude Code scope. Unlike Claude Code's, it works on Linux and Windows, without a terminal
+ * (`--all`, `--only a,b`), and imports remote entries too. Entries are copied as they are in
+ * Claude Desktop's file (no `type` added), which is what Claude Code writes when importing.
+ */
+import { createInterface } from 'node:readline/promises';
+import { PatchbayError } from '../../errors.js';
+import { claudeDesktopConfigPath, findProjectRoot } from '../../config/locations.js';
+import { collectServers, loadJsonFile, valueAt } from '../../config/sources.js';
+import { addServers } from '../../config/scopes.js';
+import type { JsonObject } from '../../config/store/json-file.js';
+import { describeTarget, formatProblem, warn, write } from './format.js';
+import { parseScope } from './add-args.js';
+
+export interface ImportOptions {
+  scope?: string;
+  all?: boolean;
+  only?: string;
+  cwd?: string;
+}
+
+export async function runImportFromDesktop(options: ImportOptions): Promise<void> {
+  const scope = parseScope(options.scope);
+  const file = claudeDesktopConfigPath();
+  const loaded = await loadJsonFile(file);
+  if (!loaded.exists) {
+    throw new PatchbayError('SERVER_NOT_FOUND', `no Claude Desktop config at ${file}`, {
+      hint: 'Claude Desktop keeps it there once a server is configured (Settings → Developer → Edit Config).',
+    });
+  }
+  if (loaded.problems.length > 0) {
+    throw new PatchbayError('CONFIG_SYNTAX', `${loaded.problems.map(formatProblem).join('\n')}\nNothing was imported.`);
+  }
+  const { servers, problems } = collectServers(loaded, ['mcpServers'], 'claude-desktop');
+  for (const problem of problems) warn(`Skipped: ${formatProblem(problem)}`);
+  if (servers.length === 0) {
+    write(`No MCP servers to import in ${file}.`);
+    return;
+  }
+  const names = servers.map((s) => s.name);
+  let chosen: string[];
+  if (options.all) chosen = names;
+  else if (options.only !== undefined) {
+    chosen = options.only.split(',').map((n) => n.trim()).filter(Boolean);
+    const unknown = chosen.filter((n) => !names.includes(n));
+    if (unknown.length > 0) {
+      throw new PatchbayError('SERVER_NOT_FOUND', `not in Claude Desktop's config: ${unknown.join(', ')}`, { hint: `Available: ${names.join(', ')}` });
+    }
+  } else if (process.stdin.isTTY && process.stdout.isTTY) {
+    chosen = await prompt(servers.map((s) => `${s.name}: ${describeTarget(s)}`), names);
+  } else {
+    throw new PatchbayError('USAGE', 'no terminal to pick servers from: pass --all, or --only name1,name2', {
+      hint: `Servers in ${file}: ${names.join(', ')}`,
+    });
+  }
+  if (chosen.length === 0) {
+    write('Nothing imported.');
+    return;
+  }
+  const projectRoot = findProjectRoot(options.cwd ?? process.cwd());
+  const raw = valueAt(loaded.data, ['mcpServers']) as JsonObject;
+  const result = await addServers(scope, projectRoot, chosen.map((name) => ({ name, entry: raw[name] as JsonObject })), { renameOnConflict: true });
+  for (const { requested, name } of result.added) {
+    if (requested !== name) write(`Renamed "${requested}" to "${name}": ${scope} config already has a server named "${requested}".`);
+  }
+  write(`Imported ${result.added.length} MCP server${result.added.length === 1 ? '' : 's'} from Claude Desktop to ${scope} config: ${result.added.map((a) => a.name).join(', ')}`);
+  write(`File modified: ${result.file}`);
+}
+
+async function prompt(labels: string[], names: string[]): Promise<string[]> {
+  labels.forEach((label, i) => write(`  ${i + 1}) ${label}`));
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = (await rl.question('Import which servers? Numbers separated by commas, "a" for all, Enter for none: ')).trim();
+    if (answer === '') return [];
+    if (answer.toLowerCase() === 'a') return names;
+    return answer.split(',').map((part) => {
+      const index = Number(part.trim());
+      const name = names[index - 1];
+      if (!Number.isInteger(index) || !name) throw new PatchbayError('USAGE', `"${part.trim()}" is not one of the numbers 1-${names.length}`);
+      return name;
+    });
+  } finally {
+    rl.close();
+  }
+}
