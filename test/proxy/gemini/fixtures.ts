@@ -18,9 +18,10 @@ export function sse(chunks: unknown[], lineEnd = '\r\n'): string {
 }
 
 export function chunk(parts: unknown[], extra: Record<string, unknown> = {}, usage?: Record<string, number>): Record<string, unknown> {
-  const { finishReason, ...rest } = extra;
+  const { finishReason, finishMessage, ...rest } = extra;
   const candidate: Record<string, unknown> = { content: { role: 'model', parts }, index: 0 };
   if (finishReason !== undefined) candidate.finishReason = finishReason;
+  if (finishMessage !== undefined) candidate.finishMessage = finishMessage;
   const out: Record<string, unknown> = { candidates: [candidate], modelVersion: 'gemini-2.5-pro', responseId: 'resp-1', ...rest };
   if (usage) out.usageMetadata = usage;
   return out;
