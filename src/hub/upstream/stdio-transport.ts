@@ -154,15 +154,43 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
       log?.('warn', `stdout line is not JSON-RPC, skipped: ${clean}`);
       return;
     }
-    transport.onmessage?.(message);
+    inbox.push(message);
+    if (!pumping) void pump();
+  }
+
+  // Messages are handed to the SDK one microtask apart. The SDK dispatches a notification on a
+  // later microtask but a response at once, so a progress notification and the final response
+  // that arrive in one stdout chunk would otherwise reach it in the wrong order, and the progress
+  // would be dropped as "unknown token" (its handler is gone once the response is in).
+  const inbox: JSONRPCMessage[] = [];
+  let head = 0;
+  let pumping = false;
+  let afterDrain: (() => void) | undefined;
+  async function pump(): Promise<void> {
+    pumping = true;
+    while (head < inbox.length) {
+      const message = inbox[head++] as JSONRPCMessage;
+      transport.onmessage?.(message);
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+    inbox.length = 0;
+    head = 0;
+    pumping = false;
+    afterDrain?.();
   }
 
   function finish(): void {
     if (closed) return;
     closed = true;
     if (child) untrackChild(child);
-    resolveExited();
-    transport.onclose?.();
+    const report = () => {
+      resolveExited();
+      transport.onclose?.();
+    };
+    // A server that answers and exits at once: deliver its last answers before the close.
+    if (pumping) afterDrain = report;
+    else report();
   }
 
   function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void, onOverflow?: (e: Error) => void) {
