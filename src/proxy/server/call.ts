@@ -36,7 +36,7 @@ export type CallOutcome = CallSuccess | CallFailure;
 export interface CallPlan {
   targets: UpstreamTarget[];
   /** Builds the upstream request for a target, or says why this target cannot be used. */
-  build(target: UpstreamTarget): UpstreamRequest | { unusable: string };
+  build(target: UpstreamTarget): UpstreamRequest | { unusable: string } | { rejected: UpstreamErrorInfo };
   translateError(target: UpstreamTarget, status: number, bodyText: string): UpstreamErrorInfo;
   cost: { inputTokens: number; outputTokens: number };
   startedAt: number;
@@ -60,6 +60,10 @@ export async function callWithFallbacks(deps: CallDeps, plan: CallPlan): Promise
   let last: CallFailure | undefined;
   for (const target of plan.targets) {
     const request = plan.build(target);
+    if ('rejected' in request) {
+      // The translation refused the request itself: no provider would take it.
+      return { ok: false, status: request.rejected.status, type: request.rejected.type, message: request.rejected.message, headers: {}, target };
+    }
     if ('unusable' in request) {
       last = { ok: false, status: 500, type: 'api_error', message: request.unusable, headers: {}, target };
       continue;
@@ -114,6 +118,13 @@ async function tryTarget(deps: CallDeps, plan: CallPlan, target: UpstreamTarget,
     if (delay === undefined) return failure;
     await sleep(delay, plan.signal);
   }
+}
+
+/** Adapters throw errors carrying `info` (OpenAITranslationError and the like). */
+export function errorInfoOf(error: unknown): UpstreamErrorInfo | undefined {
+  const info = (error as { info?: Partial<UpstreamErrorInfo> } | null)?.info;
+  if (info && typeof info.status === 'number' && typeof info.type === 'string' && typeof info.message === 'string') return info as UpstreamErrorInfo;
+  return undefined;
 }
 
 export function statusErrorType(status: number): ErrorType {

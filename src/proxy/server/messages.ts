@@ -12,7 +12,7 @@ import type { ProxySettings } from '../config/types.js';
 import type { ProviderAdapter, ProviderKind, TranslationContext, UpstreamTarget } from '../provider.js';
 import { RoutingError, type ProviderRouter, type RouteDecision } from '../routing/router.js';
 import { createToolNameMap } from '../tool-names.js';
-import { callWithFallbacks, type CallPlan } from './call.js';
+import { callWithFallbacks, errorInfoOf, type CallPlan } from './call.js';
 import { errorTypeForStatus, sendError, sendJson } from './http.js';
 import type { ProxyOps } from './ops.js';
 import { sendPassthrough, sendTranslated, streamPassthrough, streamTranslated, type Delivery } from './respond.js';
@@ -100,8 +100,13 @@ export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, r
       if (target.provider.kind === 'anthropic') return buildPassthroughRequest(raw, request, target, req.headers, '/v1/messages', query);
       const adapter = deps.adapters[target.provider.kind];
       if (!adapter) return { unusable: `no ${target.provider.kind} translation is installed for provider "${target.provider.name}"` };
-      const spec = adapter.buildRequest(request, target, context);
-      return spec as UpstreamRequest;
+      try {
+        return adapter.buildRequest(request, target, context) as UpstreamRequest;
+      } catch (error) {
+        const info = errorInfoOf(error);
+        if (info) return { rejected: info };
+        throw error;
+      }
     },
     translateError: (target, status, text) => {
       if (target.provider.kind === 'anthropic') return anthropicErrorInfo(status, text, errorTypeForStatus(status));

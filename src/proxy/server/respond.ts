@@ -13,6 +13,7 @@ import type { ProviderAdapter, StreamTranslator, TranslationContext } from '../p
 import { DROP_RESPONSE, applyUsage, createUsageTap, type TappedUsage } from '../anthropic/passthrough.js';
 import { errorJson, sendError, sendJson } from './http.js';
 import type { UpstreamResponse } from './upstream.js';
+import { errorInfoOf } from './call.js';
 
 export interface Delivery {
   status: number;
@@ -142,7 +143,15 @@ export async function sendTranslated(res: ServerResponse, body: Readable, adapte
     sendError(res, 502, 'api_error', message);
     return { status: 502, usage, error: message };
   }
-  const message = adapter.parseResponse(parsed, context);
+  let message: ReturnType<ProviderAdapter['parseResponse']>;
+  try {
+    message = adapter.parseResponse(parsed, context);
+  } catch (error) {
+    const info = errorInfoOf(error);
+    if (!info) throw error;
+    sendError(res, info.status, info.type, `${providerName}: ${info.message}`);
+    return { status: info.status, usage, error: info.message };
+  }
   applyUsage(usage, message.usage);
   sendJson(res, 200, JSON.stringify(message));
   return { status: 200, usage };

@@ -19,8 +19,19 @@ export interface ProxyHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(config: Record<string, unknown>, env: NodeJS.ProcessEnv, options: { pingIntervalMs?: number; adapters?: Partial<Record<ProviderKind, ProviderAdapter>> } = {}): Promise<ProxyHarness> {
-  const settings = parseProxySettings({ retry: { baseDelayMs: 10, maxDelayMs: 50, maxTotalMs: 5000, maxAttempts: 3 }, ...config }, '/tmp/test/config.json', env);
+export interface HarnessOptions {
+  pingIntervalMs?: number;
+  adapters?: Partial<Record<ProviderKind, ProviderAdapter>>;
+}
+
+/** Short backoff so retry tests take milliseconds; config may override it. */
+export const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 50, maxTotalMs: 5000, maxAttempts: 3 };
+
+export async function startHarness(config: Record<string, unknown>, env: NodeJS.ProcessEnv, options: HarnessOptions = {}): Promise<ProxyHarness> {
+  return startHarnessWith(parseProxySettings({ retry: FAST_RETRY, ...config }, '/tmp/test/config.json', env), options);
+}
+
+export async function startHarnessWith(settings: ProxySettings, options: HarnessOptions = {}): Promise<ProxyHarness> {
   const usage: UsageRecord[] = [];
   const proxy = await startProxy({
     settings,
