@@ -4,6 +4,7 @@
  * copying the request: Claude Code sends fields no other provider accepts (`context_management`,
  * `output_config.effort`, betas, `cache_control`), and forwarding them is a 400 [18, 19].
  */
+import { createHash } from 'node:crypto';
 import type { MessagesRequest, ToolChoice, ToolDefinition } from '../anthropic-types.js';
 import type { HttpRequestSpec, TranslationContext, UpstreamTarget } from '../provider.js';
 import { toChatMessages } from './messages.js';
@@ -57,12 +58,25 @@ export function buildChatRequest(
       note(`only the first ${MAX_STOP_SEQUENCES} of ${request.stop_sequences.length} stop_sequences sent: OpenAI-compatible APIs take at most ${MAX_STOP_SEQUENCES}`);
     }
   }
-  if (typeof request.metadata?.user_id === 'string') body.user = request.metadata.user_id; // [8]
+  if (typeof request.metadata?.user_id === 'string' && request.metadata.user_id.length > 0) body.user = upstreamUser(request.metadata.user_id);
   addTools(body, request, openRouter, context, note);
   addReasoning(body, request, model, openRouter);
   addResponseFormat(body, request);
   return body;
 }
+
+/**
+ * [8] metadata.user_id → user. OpenAI rejects a `user` longer than 64 characters (OpenRouter: 128),
+ * and Claude Code's user_id is a JSON object of about 120 (device_id, session_id). A longer id is
+ * sent as a stable hash: still one opaque id per user for the provider's abuse tracking, and the
+ * device id does not leave the machine.
+ */
+export function upstreamUser(userId: string): string {
+  if (userId.length <= MAX_USER_LENGTH) return userId;
+  return `user_${createHash('sha256').update(userId).digest('hex').slice(0, 40)}`;
+}
+
+const MAX_USER_LENGTH = 64;
 
 function isFunctionTool(tool: ToolDefinition): boolean {
   return tool.type === undefined || tool.type === 'custom';
