@@ -98,7 +98,7 @@ describe('Gemini stream → Anthropic events', () => {
     const { message } = validateStream(events);
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content.map((b) => b.type)).toEqual(['thinking', 'tool_use', 'tool_use']);
-    const [thinking, first, second] = message.content as [
+    const [thinking, first, second] = message.content as unknown as [
       { thinking: string; signature: string }, { id: string; name: string; input: unknown }, { id: string; name: string; input: unknown },
     ];
     expect(thinking.thinking).toBe('**Planning** I need the weather and a file.');
