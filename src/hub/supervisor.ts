@@ -188,8 +188,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           () => {
             failures++;
             log.log('warn', `ping failed (${failures}/${ping.failures})`);
-            if (failures >= ping.failures && connection === conn) {
+            if (failures >= ping.failures && connection === conn && pendingCloseReason === undefined) {
+              stopPing();
               pendingCloseReason = `stopped answering ping (${failures} failures)`;
+              log.log('error', `${pendingCloseReason}: restarting it`);
+              // Fail the calls now: closing a frozen process waits for its grace period.
+              failInflight(`Server "${name}" ${pendingCloseReason} while the request was in flight`);
+              setState('restarting', pendingCloseReason);
               void conn.close().catch(() => undefined);
             }
           },
