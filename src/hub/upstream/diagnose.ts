@@ -68,8 +68,11 @@ const DEPENDENCY_HINTS: Record<MissingDependency['kind'], (name: string) => stri
 
 /** A path-looking argument (./x, ../x, dir/file, file.js) that does not exist relative to cwd. */
 export function findMissingRelativeArg(entry: StdioEntry, cwd: string): string | undefined {
-  for (const arg of entry.args ?? []) {
-    if (arg.startsWith('-') || isAbsolute(arg) || /^[a-z][\w+.-]*:\/\//i.test(arg) || arg.includes('=')) continue;
+  const args = entry.args ?? [];
+  for (const [i, arg] of args.entries()) {
+    // The code after -e/-c (node -e, python -c, sh -c) is not a path, nor is anything with spaces or quotes.
+    if (/^(-e|-c|-p|--eval|--print)$/.test(args[i - 1] ?? '')) continue;
+    if (arg.startsWith('-') || isAbsolute(arg) || /^[a-z][\w+.-]*:\/\//i.test(arg) || /[=\s'"();$]/.test(arg)) continue;
     const looksLikePath = /^\.\.?[\\/]/.test(arg) || /[\\/]/.test(arg) || /\.(m?js|cjs|ts|py|sh|jar|rb|exe)$/i.test(arg);
     if (!looksLikePath || /^@[\w-]+\/[\w.-]+(@.*)?$/.test(arg)) continue; // @scope/package is not a path
     if (!existsSync(resolve(cwd, arg))) return arg;
