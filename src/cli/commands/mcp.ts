@@ -12,6 +12,11 @@ function collect(value: string, previous: string[]): string[] {
  * flags after its command need no `--`.
  */
 export function registerMcp(program: Command): void {
+  // Without positional options at the root, commander hoists every flag it sees anywhere to the
+  // leaf command, so `add t1 node server.js -e X=1` would take the server's `-e` as ours. The root
+  // has no options of its own besides --version/--help, so nothing else changes. (Belongs in
+  // program.ts; set here until the lead moves it.)
+  program.enablePositionalOptions();
   const mcp = program
     .command('mcp')
     .description('Configure and manage MCP servers (compatible with `claude mcp`)')
@@ -28,12 +33,14 @@ export function registerMcp(program: Command): void {
     .option('-e, --env <KEY=VALUE>', 'environment variable for a stdio server (repeat for more)', collect, [])
     .option('-H, --header <header>', 'HTTP header "Name: value" for a remote server (repeat for more)', collect, [])
     .option('--client-id <clientId>', 'OAuth client id')
-    .option('--client-secret [secret]', 'OAuth client secret (or set MCP_CLIENT_SECRET); kept in Patchbay credentials, never in the host file')
+    .option('--client-secret', 'OAuth client secret from MCP_CLIENT_SECRET, or --client-secret=VALUE; kept in Patchbay credentials, never in the host file')
     .option('--callback-port <port>', 'fixed port for the OAuth callback')
     .passThroughOptions()
+    // --client-secret=VALUE and mistakes before the name reach parseAddTokens, which explains them.
+    .allowUnknownOption()
     .action(async (name: string, commandOrUrl: string, args: string[], options: AddFlags) => {
       const { runAdd } = await import('../mcp/add.js');
-      await runAdd({ name, commandOrUrl, args, flags: { ...options, env: options.env ?? [], header: options.header ?? [] } });
+      await runAdd({ tokens: [name, commandOrUrl, ...args], flags: { ...options, env: options.env ?? [], header: options.header ?? [] } });
     });
 
   mcp

@@ -39,17 +39,30 @@ function setFlag(flags: AddFlags, key: keyof AddFlags, value: string): void {
 }
 
 /**
- * Splits what follows the server name: our flags until the command (or URL), then the command
- * and, verbatim, everything after it. A `--` before the command is accepted, as in Claude Code.
+ * Splits the positional part of `add`: our flags, the server name, our flags again, then the
+ * command (or URL) and, verbatim, everything after it. A `--` before the command is accepted,
+ * as in Claude Code. Commander has already taken the flags it saw before the name.
  */
-export function parseAddTail(tokens: string[], flags: AddFlags): { commandOrUrl?: string; args: string[] } {
+export function parseAddTokens(tokens: string[], flags: AddFlags): { name?: string; commandOrUrl?: string; args: string[] } {
+  let name: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    if (token === '--') return { commandOrUrl: tokens[i + 1], args: tokens.slice(i + 2) };
-    if (!token.startsWith('-') || token === '-') return { commandOrUrl: token, args: tokens.slice(i + 1) };
+    if (token === '--') {
+      const rest = tokens.slice(i + 1);
+      if (name === undefined) name = rest.shift();
+      return { name, commandOrUrl: rest[0], args: rest.slice(1) };
+    }
+    if (!token.startsWith('-') || token === '-') {
+      if (name === undefined) {
+        name = token;
+        continue;
+      }
+      return { name, commandOrUrl: token, args: tokens.slice(i + 1) };
+    }
     const eq = token.indexOf('=');
     const flag = token.startsWith('--') && eq !== -1 ? token.slice(0, eq) : token;
     if (flag === '--client-secret') {
+      // Never takes the next word: `--client-secret my-server https://...` must keep its name.
       flags.clientSecret = eq === -1 ? true : token.slice(eq + 1);
       continue;
     }
@@ -65,7 +78,7 @@ export function parseAddTail(tokens: string[], flags: AddFlags): { commandOrUrl?
     if (value === undefined) throw new PatchbayError('USAGE', `option ${flag} needs a value`);
     setFlag(flags, key, value);
   }
-  return { args: [] };
+  return { name, args: [] };
 }
 
 export function assertServerName(name: string): void {

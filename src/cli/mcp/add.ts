@@ -8,30 +8,30 @@ import { fieldName, validateEntry } from '../../config/schema.js';
 import { addServers } from '../../config/scopes.js';
 import type { Scope, ServerEntry } from '../../config/types.js';
 import { isStdioEntry } from '../../config/types.js';
-import { assertServerName, buildEntry, parseAddTail, parseScope, type AddFlags } from './add-args.js';
+import { assertServerName, buildEntry, parseAddTokens, parseScope, type AddFlags } from './add-args.js';
 import { write } from './format.js';
 
 export interface AddCommandInput {
-  name: string;
-  commandOrUrl: string;
-  args: string[];
+  /** Everything commander left after the flags it parsed before the name. */
+  tokens: string[];
   flags: AddFlags;
   cwd?: string;
 }
 
 export async function runAdd(input: AddCommandInput): Promise<void> {
-  assertServerName(input.name);
-  // Commander stops at the name (passThroughOptions); flags between name and command are ours.
-  const tail = parseAddTail([input.commandOrUrl, ...input.args], input.flags);
-  if (tail.commandOrUrl === undefined) {
-    throw new PatchbayError('USAGE', `missing the command or URL of server "${input.name}"`, {
+  // Commander stops at the name (passThroughOptions); the rest is split by parseAddTokens.
+  const { name, commandOrUrl, args } = parseAddTokens(input.tokens, input.flags);
+  if (name === undefined) throw new PatchbayError('USAGE', 'missing the server name', { hint: 'patchbay mcp add <name> <command> [args...]' });
+  assertServerName(name);
+  if (commandOrUrl === undefined) {
+    throw new PatchbayError('USAGE', `missing the command or URL of server "${name}"`, {
       hint: 'patchbay mcp add <name> <command> [args...]   or   patchbay mcp add <name> https://example.com/mcp',
     });
   }
   const scope = parseScope(input.flags.scope);
-  const built = buildEntry(input.name, tail.commandOrUrl, tail.args, input.flags);
-  await store(scope, input.name, built.entry, input.cwd, built.clientSecret);
+  const built = buildEntry(name, commandOrUrl, args, input.flags);
   for (const note of built.notes) write(note);
+  await store(scope, name, built.entry, input.cwd, built.clientSecret);
 }
 
 async function store(scope: Scope, name: string, entry: ServerEntry, cwd: string | undefined, clientSecret?: string): Promise<void> {
