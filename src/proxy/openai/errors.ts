@@ -42,10 +42,9 @@ export function errorTypeForStatus(status: number): { type: ErrorType; status: n
   }
 }
 
-export function translateOpenAIError(status: number, bodyText: string): UpstreamErrorInfo {
+export function translateOpenAIError(status: number, bodyText: string, prefix = `Upstream provider returned HTTP ${status}`): UpstreamErrorInfo {
   const mapped = errorTypeForStatus(status);
   const detail = describeBody(bodyText);
-  const prefix = `Upstream provider returned HTTP ${status}`;
   if (detail.contextLength) {
     // Claude Code recognises "prompt is too long" and compacts the conversation instead of failing.
     return { status: 400, type: 'invalid_request_error', message: safe(`prompt is too long: ${detail.text}`) };
@@ -62,8 +61,9 @@ export function translateOpenAIError(status: number, bodyText: string): Upstream
 export function translateErrorObject(error: unknown): UpstreamErrorInfo {
   const record = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as Record<string, unknown>;
   const code = typeof record.code === 'number' ? record.code : typeof record.status === 'number' ? record.status : Number(record.code);
-  const status = Number.isInteger(code) && code >= 400 && code < 600 ? code : statusForOpenAIType(record.type);
-  return translateOpenAIError(status, JSON.stringify({ error: record }));
+  const known = Number.isInteger(code) && code >= 400 && code < 600;
+  const status = known ? code : statusForOpenAIType(record.type);
+  return translateOpenAIError(status, JSON.stringify({ error: record }), known ? undefined : 'Upstream provider error');
 }
 
 function statusForOpenAIType(type: unknown): number {
@@ -72,6 +72,11 @@ function statusForOpenAIType(type: unknown): number {
   if (type === 'rate_limit_error' || type === 'rate_limit_exceeded') return 429;
   if (type === 'overloaded_error' || type === 'server_overloaded') return 503;
   return 500;
+}
+
+/** A body that should have been an event stream, described for an error message. */
+export function notAStream(bodyText: string): UpstreamErrorInfo {
+  return translateOpenAIError(502, bodyText, 'Upstream provider sent no event stream');
 }
 
 interface BodyDetail { text: string; code?: string; contextLength: boolean }

@@ -11,7 +11,7 @@ import type { StreamEvent } from '../anthropic-types.js';
 import type { StreamTranslator, TranslationContext, UpstreamErrorInfo } from '../provider.js';
 import { SseParser, type SseMessage } from '../sse-parser.js';
 import { AnthropicStreamBuilder } from '../stream-builder.js';
-import { translateErrorObject, translateOpenAIError } from './errors.js';
+import { notAStream, safe, translateErrorObject } from './errors.js';
 import { longestStop, matchedStopSequence, stopReasonFor, usageFrom } from './finish.js';
 import { generatedToolId, sanitizeToolId } from './ids.js';
 import { ToolArgumentsStream } from './json-repair.js';
@@ -85,7 +85,7 @@ class ChatStreamTranslator implements StreamTranslator {
     try {
       chunk = JSON.parse(data) as ChatCompletion;
     } catch {
-      this.fail(translateOpenAIError(502, data));
+      this.fail({ status: 502, type: 'api_error', message: safe(`Upstream provider sent a stream event that is not JSON: ${data.slice(0, 200)}`) });
       return;
     }
     if (typeof chunk !== 'object' || chunk === null) return;
@@ -184,7 +184,7 @@ class ChatStreamTranslator implements StreamTranslator {
       }
     }
     if (trimmed.length === 0) return { status: 502, type: 'api_error', message: 'Upstream provider closed the stream without sending anything' };
-    return translateOpenAIError(502, text);
+    return notAStream(text);
   }
 
   private collect(): void {
