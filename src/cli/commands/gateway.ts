@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { PatchbayError } from '../../errors.js';
+
+/** `patchbay gateway --stdio` — the gateway on stdin/stdout, for hosts that launch a command. */
+export function registerGateway(program: Command): void {
+  program
+    .command('gateway')
+    .description('Serve every configured MCP server as one server on stdin/stdout (what `patchbay connect` configures)')
+    .option('--stdio', 'speak MCP on stdin/stdout (the only mode; use `patchbay up` for HTTP)')
+    .option('--cwd <dir>', 'project directory whose servers to serve (default: the current directory)')
+    .action(async (opts: { stdio?: boolean; cwd?: string }) => {
+      if (!opts.stdio) throw new PatchbayError('USAGE', '`patchbay gateway` needs --stdio', { hint: 'For HTTP, run `patchbay up`.' });
+      const { runStdioGateway } = await import('../../gateway/stdio-command.js');
+      await runStdioGateway({ cwd: opts.cwd ?? process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    });
+}

@@ -1,0 +1,40 @@
+/**
+ * `patchbay gateway --stdio`: what a host that launches a command runs (the entry
+ * `patchbay connect` writes). Same hub as `patchbay up`, served on stdin/stdout; diagnostics go
+ * to stderr, which hosts keep in their MCP logs.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { loadRegistry, resolveServers } from '../config/registry.js';
+import { createHub } from '../hub/index.js';
+import { createGateway } from './index.js';
+import { serveStdio } from './stdio.js';
+
+export interface StdioCommandOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export async function runStdioGateway(options: StdioCommandOptions): Promise<void> {
+  const registry = await loadRegistry({ cwd: options.cwd });
+  for (const p of registry.problems) options.stderr.write(`patchbay: skipped ${p.file}${p.line !== undefined ? `:${p.line}` : ''}${p.server ? ` (${p.server})` : ''}: ${p.message}\n`);
+  const hub = createHub({ servers: resolveServers(registry), cwd: registry.projectRoot, env: options.env });
+  const gateway = createGateway({ hub });
+  // Serve at once: a host sends initialize immediately, and servers still starting simply
+  // contribute their tools when ready (with a list_changed).
+  const served = serveStdio(gateway, { input: options.stdin, output: options.stdout });
+  const started = hub.start().then(() => {
+    for (const s of hub.status()) if (s.state !== 'ready' && s.state !== 'disabled') options.stderr.write(`patchbay: ${s.name} ${s.state}${s.reason ? `: ${s.reason}` : ''}\n`);
+  });
+  const stop = () => options.stdin.destroy();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await served;
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
+  await started.catch(() => undefined);
+  await gateway.close();
+  await hub.stop();
+}

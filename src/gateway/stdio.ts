@@ -1,0 +1,86 @@
+/**
+ * The gateway over stdio, for hosts that launch a command (Claude Desktop, Cursor, VS Code):
+ * newline-delimited JSON-RPC on stdin/stdout (spec 2025-11-25, basic/transports, "stdio"), one
+ * session for the life of the process. Everything unrelated to the protocol goes to stderr so
+ * stdout carries only messages.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { toRpcError } from './dispatcher.js';
+import type { Gateway } from './index.js';
+import { classify, errorResponse, INVALID_REQUEST, PARSE_ERROR, resultResponse, type JsonRpcRequest, type JsonRpcResponse } from './jsonrpc.js';
+import { LATEST_LEGACY_VERSION, MODERN_VERSION, readEnvelope } from './protocol.js';
+import { abortSession, createSession } from './session.js';
+
+export interface StdioOptions {
+  input: Readable;
+  output: Writable;
+}
+
+/** Serves until stdin ends; resolves then, after outstanding calls were aborted. */
+export function serveStdio(gateway: Gateway, options: StdioOptions): Promise<void> {
+  const { dispatcher, sessions, hub } = gateway;
+  const { output } = options;
+  const write = (message: string): boolean => {
+    if (output.writableEnded || (output as { destroyed?: boolean }).destroyed) return false;
+    output.write(`${message}\n`);
+    return true;
+  };
+  const session = createSession('legacy', LATEST_LEGACY_VERSION, 'stdio');
+  session.sink = { send: write };
+  sessions.add(session);
+  let modernCounter = 0;
+  const link = { notify: (m: string) => void write(m), sendRequest: write };
+
+  function serve(s: typeof session, request: JsonRpcRequest): void {
+    dispatcher.call(s, request, { ...link }).then(
+      (result) => write(resultResponse(request.id, result)),
+      (error: unknown) => {
+        const e = toRpcError(error);
+        write(errorResponse(request.id, e.code, e.message, e.data));
+      },
+    );
+  }
+
+  function onLine(line: string): void {
+    if (line.trim() === '') return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      write(errorResponse(null, PARSE_ERROR, 'Parse error: a line on stdin was not valid JSON'));
+      return;
+    }
+    const kind = classify(message);
+    const msg = message as JsonRpcRequest;
+    if (kind === 'invalid') {
+      write(errorResponse(null, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message'));
+    } else if (kind === 'response') {
+      dispatcher.answer(session, message as JsonRpcResponse);
+    } else if (kind === 'notification') {
+      dispatcher.notification(session, msg.method, msg.params);
+    } else if (msg.method === 'initialize') {
+      write(resultResponse(msg.id, dispatcher.initialize(session, msg.params)));
+    } else {
+      const envelope = readEnvelope(msg.params);
+      if (envelope !== undefined) {
+        const modern = createSession('modern', MODERN_VERSION, `stdio-modern-${++modernCounter}`);
+        modern.clientCapabilities = envelope.clientCapabilities;
+        serve(modern, msg);
+      } else {
+        serve(session, msg);
+      }
+    }
+  }
+
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: options.input, crlfDelay: Infinity });
+    lines.on('line', onLine);
+    lines.on('close', () => {
+      sessions.delete(session.id);
+      abortSession(session, 'stdin closed');
+      hub.closeSession(session.id);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * `patchbay up`: the hub for the current project (registry resolved from cwd) behind one MCP
+ * endpoint, with the model proxy mounted under /v1/ on the same port when it is configured.
+ * Prints where it listens, how to authenticate and which servers are up (and why others are
+ * not), then runs until SIGINT/SIGTERM and shuts every child down before returning.
+ */
+import type { Writable } from 'node:stream';
+import { loadOrCreateToken } from '../auth/token.js';
+import { loadRegistry, resolveServers } from '../config/registry.js';
+import { PatchbayError } from '../errors.js';
+import { createHub } from '../hub/index.js';
+import type { HubServerStatus } from '../hub/types.js';
+import { isLoopbackAddress } from './http/guard.js';
+import type { NodeListener } from './http/server.js';
+import { createGateway, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './index.js';
+
+export interface UpOptions {
+  port?: number;
+  host?: string;
+  /** false with --no-auth: only allowed on loopback. */
+  auth: boolean;
+  showToken?: boolean;
+  maxBodyMb?: number;
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  stdout: Writable;
+  stderr: Writable;
+  /** Stops the gateway when aborted (tests); SIGINT and SIGTERM always do. */
+  signal?: AbortSignal;
+}
+
+export function resolvePort(flag: number | undefined, env: NodeJS.ProcessEnv): number {
+  if (flag !== undefined) return flag;
+  const fromEnv = env.PATCHBAY_PORT;
+  if (fromEnv === undefined || fromEnv === '') return DEFAULT_PORT;
+  const port = Number(fromEnv);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new PatchbayError('USAGE', `PATCHBAY_PORT="${fromEnv}" is not a port number`, { hint: 'Use an integer from 0 to 65535 (0 picks a free port).' });
+  }
+  return port;
+}
+
+export function maskToken(token: string): string {
+  return token.length <= 10 ? '****' : `${token.slice(0, 5)}…${token.slice(-2)}`;
+}
+
+function describeServer(s: HubServerStatus): string {
+  if (s.state === 'ready') return `  ✔ ${s.name}  ${s.transport}, ${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}`;
+  if (s.state === 'disabled') return `  ○ ${s.name}  disabled (patchbay.disabled in its entry)`;
+  return `  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}`;
+}
+
+async function mountProxy(token: string, stderr: Writable): Promise<{ listener: NodeListener; close(): Promise<void> } | string> {
+  try {
+    const { loadProxySettings } = await import('../proxy/config/load.js');
+    const { createProxyServer } = await import('../proxy/server/index.js');
+    const settings = await loadProxySettings();
+    const proxy = createProxyServer({ settings, token, log: (line) => stderr.write(`patchbay proxy: ${line}\n`) });
+    return { listener: proxy.listener, close: () => proxy.close() };
+  } catch (error) {
+    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+  }
+}
+
+export async function runUp(options: UpOptions): Promise<void> {
+  const env = options.env ?? process.env;
+  const host = options.host ?? env.PATCHBAY_HOST ?? DEFAULT_HOST;
+  const port = resolvePort(options.port, env);
+  if (!options.auth && !isLoopbackAddress(host)) {
+    throw new PatchbayError('USAGE', `--no-auth is only allowed on a loopback address, not ${host}`, { hint: 'Drop --no-auth, or use --host 127.0.0.1.' });
+  }
+  const maxBodyMb = options.maxBodyMb ?? (env.PATCHBAY_MAX_BODY_MB ? Number(env.PATCHBAY_MAX_BODY_MB) : undefined);
+  if (maxBodyMb !== undefined && !(maxBodyMb > 0)) {
+    throw new PatchbayError('USAGE', `The body limit must be a positive number of MiB, got ${maxBodyMb}`);
+  }
+  const { stdout, stderr } = options;
+
+  const registry = await loadRegistry({ cwd: options.cwd });
+  for (const p of registry.problems) {
+    const where = [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.server ? `server "${p.server}"` : undefined, p.field ? `field ${p.field}` : undefined].filter(Boolean).join(', ');
+    stderr.write(`patchbay: skipped: ${where}: ${p.message}${p.hint ? `\n  ${p.hint}` : ''}\n`);
+  }
+  const servers = resolveServers(registry);
+  const pending = resolveServers(registry, { includeUnapproved: true }).filter((s) => s.approval === 'pending');
+
+  const token = await loadOrCreateToken();
+  const hub = createHub({ servers, cwd: registry.projectRoot, env });
+  const gateway = createGateway({ hub, maxBodyBytes: maxBodyMb !== undefined ? Math.floor(maxBodyMb * 1024 * 1024) : DEFAULT_MAX_BODY_BYTES });
+  const proxy = await mountProxy(token, stderr);
+
+  let http;
+  try {
+    // Listen first, so a busy port fails before any server is spawned.
+    http = await gateway.serveHttp({ host, port, token: options.auth ? token : undefined, proxy: typeof proxy === 'string' ? undefined : proxy.listener });
+  } catch (error) {
+    if (typeof proxy !== 'string') await proxy.close();
+    throw error;
+  }
+  await hub.start();
+
+  const lines: string[] = [];
+  lines.push(`Patchbay is up for ${registry.projectRoot}`);
+  lines.push(`  MCP endpoint: ${http.url}`);
+  if (options.auth) {
+    lines.push(options.showToken ? `  Token:        ${token}` : `  Token:        ${maskToken(token)}  (\`patchbay token\` prints it; send "Authorization: Bearer <token>")`);
+  } else {
+    lines.push('  Token:        none (--no-auth: any local process can call the gateway)');
+  }
+  const base = http.url.replace(/\/mcp$/, '');
+  lines.push(typeof proxy === 'string' ? `  Model proxy:  not mounted (${proxy})` : `  Model proxy:  ${base}/v1/messages (same token)`);
+  const status = hub.status();
+  const ready = status.filter((s) => s.state === 'ready').length;
+  lines.push(`Servers (${ready} of ${status.length} ready):`);
+  for (const s of status) lines.push(describeServer(s));
+  if (status.length === 0) lines.push('  none configured: add one with `patchbay mcp add NAME -- COMMAND ARGS`');
+  for (const s of pending) lines.push(`  ⏸ ${s.name}  pending approval in ${s.file} (approve it in .claude/settings.local.json)`);
+  lines.push('Press Ctrl+C to stop.');
+  stdout.write(`${lines.join('\n')}\n`);
+
+  const offStatus = hub.on((event) => {
+    if (event.type === 'status' && event.server.state !== 'starting') stderr.write(`patchbay: ${describeServer(event.server).trim()}\n`);
+  });
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      options.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    options.signal?.addEventListener('abort', stop, { once: true });
+  });
+  stdout.write('Stopping: closing sessions and servers…\n');
+  offStatus();
+  await gateway.close();
+  if (typeof proxy !== 'string') await proxy.close();
+  await hub.stop();
+  stdout.write('Stopped.\n');
+}
