@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 const body = (model = 'claude-sonnet-4-6', extra: Record<string, unknown> = {}): string => JSON.stringify({ model, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], ...extra });
-const post = (path: string, payload: string | Uint8Array, headers: Record<string, string> = { 'x-api-key': TOKEN }): Promise<Response> =>
+const post = (path: string, payload: string, headers: Record<string, string> = { 'x-api-key': TOKEN }): Promise<Response> =>
   fetch(`${h.proxy.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
 
 describe('authentication', () => {
