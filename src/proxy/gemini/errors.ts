@@ -35,12 +35,16 @@ export function translateGeminiError(status: number, bodyText: string): Upstream
   return { status: mapped.status, type: mapped.type, message: redact(detail ? `${where}: ${detail}` : `${where} with an empty body.`) };
 }
 
-/** An answer the client cannot use, found in a 200 response (see finish.ts): carries the error to return. */
+/**
+ * An answer the client cannot use, found in a 200 response (see finish.ts). `info` is the
+ * Anthropic error to answer with (the proxy server reads `info` from any thrown adapter error).
+ */
 export class GeminiOutputError extends PatchbayError {
-  readonly upstream: UpstreamErrorInfo;
-  constructor(upstream: UpstreamErrorInfo) {
-    super('UPSTREAM', upstream.message, { hint: 'Retry the request; if it keeps failing, try another model.' });
-    this.upstream = upstream;
+  readonly info: UpstreamErrorInfo;
+  constructor(info: UpstreamErrorInfo) {
+    super('UPSTREAM', info.message, { hint: 'Retry the request; if it keeps failing, try another model.' });
+    this.name = 'GeminiOutputError';
+    this.info = info;
   }
 }
 

@@ -2,7 +2,7 @@
  * The Gemini native API (v1beta `generateContent` / `streamGenerateContent?alt=sse`) behind the
  * Anthropic Messages API. Pure translation; sending, retries and usage accounting live in the
  * proxy server. A response Gemini produced but the client cannot use (a malformed function call)
- * is thrown from `parseResponse` as a GeminiOutputError whose `upstream` is the error to return.
+ * is thrown from `parseResponse` as a GeminiOutputError whose `info` is the error to return.
  */
 import type { ProviderAdapter } from '../provider.js';
 import { translateGeminiError } from './errors.js';

@@ -82,7 +82,7 @@ describe('Gemini response → Anthropic message', () => {
     try { parse(body); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(GeminiOutputError);
     expect((error as GeminiOutputError).code).toBe('UPSTREAM');
-    expect((error as GeminiOutputError).upstream).toEqual({
+    expect((error as GeminiOutputError).info).toEqual({
       status: 500, type: 'api_error',
       message: 'Gemini could not complete the tool call (MALFORMED_FUNCTION_CALL): Malformed function call: print(x. Retrying the request usually helps.',
     });
@@ -95,7 +95,7 @@ describe('Gemini response → Anthropic message', () => {
       parse({ error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } });
       expect.unreachable();
     } catch (e) {
-      expect((e as GeminiOutputError).upstream).toMatchObject({ status: 429, type: 'rate_limit_error' });
+      expect((e as GeminiOutputError).info).toMatchObject({ status: 429, type: 'rate_limit_error' });
     }
   });
 
