@@ -13,8 +13,10 @@ export interface AtomicWriteOptions {
   mode?: number;
 }
 
+/** Hidden, and recognisable as ours: `.claude.json.patchbay-<pid>-<random>.tmp`. */
 function tempPrefix(file: string): string {
-  return `.${basename(file)}.patchbay-`;
+  const base = basename(file);
+  return `${base.startsWith('.') ? '' : '.'}${base}.patchbay-`;
 }
 
 export async function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
