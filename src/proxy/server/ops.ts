@@ -3,7 +3,7 @@
  * adapters (src/proxy/openai, src/proxy/gemini) and proxy ops (token estimate, rate limits,
  * usage store, prices). The types below mirror those modules' published signatures, so the
  * server depends on the shape, not on the file; each module is imported lazily, which also keeps
- * `patchbay --help` fast.
+ * `patchbay --help` fast. Proxy ops' modules are optional until they land (see loadOps).
  */
 import type { MessagesRequest } from '../anthropic-types.js';
 import type { ProviderAdapter, ProviderKind } from '../provider.js';
@@ -60,10 +60,7 @@ interface PricesModule {
 const ESTIMATE = '../tokens/estimate.js';
 const LIMITS = '../limits/rate-limiter.js';
 const PRICES = '../cost/prices.js';
-const ADAPTERS: Record<Exclude<ProviderKind, 'anthropic'>, { module: string; name: string }> = {
-  openai: { module: '../openai/index.js', name: 'openaiAdapter' },
-  gemini: { module: '../gemini/index.js', name: 'geminiAdapter' },
-};
+
 
 async function optionalImport<T>(specifier: string): Promise<T | undefined> {
   try {
@@ -115,12 +112,8 @@ export async function loadOps(options: LoadOpsOptions): Promise<ProxyOps> {
   return ops;
 }
 
+/** The OpenAI and Gemini translations, imported on first use so `patchbay --help` stays fast. */
 export async function loadAdapters(): Promise<Partial<Record<ProviderKind, ProviderAdapter>>> {
-  const out: Partial<Record<ProviderKind, ProviderAdapter>> = {};
-  for (const [kind, { module, name }] of Object.entries(ADAPTERS)) {
-    const loaded = await optionalImport<Record<string, ProviderAdapter>>(module);
-    const adapter = loaded?.[name];
-    if (adapter) out[kind as ProviderKind] = adapter;
-  }
-  return out;
+  const [{ openaiAdapter }, { geminiAdapter }] = await Promise.all([import('../openai/index.js'), import('../gemini/index.js')]);
+  return { openai: openaiAdapter, gemini: geminiAdapter };
 }
