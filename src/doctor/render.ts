@@ -1,0 +1,80 @@
+/**
+ * The human-readable doctor report: one line per server (✔/✘), then each problem with what,
+ * where and the fix. Plain text, no colours: it is pasted into issues and chats.
+ */
+import type { ConfigProblem } from '../config/registry.js';
+import type { DoctorReport, ServerFinding } from './run-doctor.js';
+
+const MARK: Record<string, string> = {
+  connected: '✔',
+  failed: '✘',
+  'needs-auth': '!',
+  'pending-approval': '⏸',
+  disabled: '○',
+};
+
+export function renderReport(report: DoctorReport): string {
+  const out: string[] = [];
+  out.push(`Patchbay doctor — project ${report.projectRoot}`, '');
+
+  if (report.servers.length === 0 && report.configProblems.length === 0) {
+    out.push('No MCP servers are configured. Add one with `patchbay mcp add`.', '');
+  }
+  if (report.servers.length > 0) {
+    out.push('Servers:');
+    for (const finding of report.servers) out.push(`  ${summaryLine(finding)}`);
+    out.push('');
+  }
+
+  const problems = [
+    ...report.configProblems.map(renderConfigProblem),
+    ...report.servers.filter((f) => !f.healthy).map(renderServerProblem),
+  ];
+  if (problems.length > 0) {
+    out.push(`Problems (${problems.length}):`, '');
+    problems.forEach((lines, i) => {
+      out.push(`${i + 1}. ${lines[0]}`, ...lines.slice(1).map((l) => `   ${l}`), '');
+    });
+  }
+
+  out.push(`Per-server logs (when Patchbay runs them): ${report.logDir}/mcp-server-<name>.log`);
+  out.push(report.healthy ? 'All good.' : `${problems.length} problem${problems.length === 1 ? '' : 's'} found.`);
+  return `${out.join('\n')}\n`;
+}
+
+function summaryLine(finding: ServerFinding): string {
+  const r = finding.result;
+  const mark = finding.healthy && r.status === 'connected' ? '✔' : r.kind === 'non-json-stdout' ? '⚠' : (MARK[r.status] ?? '✘');
+  const where = finding.scope === 'claude-desktop' ? 'Claude Desktop' : `${finding.scope} scope`;
+  let status: string;
+  if (r.status === 'connected') {
+    status = `connected${r.serverName ? ` to ${r.serverName}${r.serverVersion ? ` ${r.serverVersion}` : ''}` : ''}, ${r.toolCount ?? 0} tools`;
+    if (r.kind === 'non-json-stdout') status += ', but prints non-JSON on stdout';
+  } else {
+    status = r.reason ?? r.status;
+  }
+  return `${mark} ${finding.name} (${finding.transport}, ${where}) — ${status}`;
+}
+
+function renderServerProblem(finding: ServerFinding): string[] {
+  const r = finding.result;
+  const lines = [`${finding.name}: ${r.status === 'connected' ? 'prints non-JSON on stdout' : (r.reason ?? r.status)}`];
+  lines.push(`where: ${finding.file} (${finding.scope === 'claude-desktop' ? 'Claude Desktop' : `${finding.scope} scope`}), server "${finding.name}"`);
+  for (const detail of r.details ?? []) lines.push(`  ${detail}`);
+  if (r.hint) lines.push(`fix: ${r.hint}`);
+  if (finding.logExists) lines.push(`log: ${finding.logFile} (from when Patchbay last ran it)`);
+  return lines;
+}
+
+function renderConfigProblem(problem: ConfigProblem): string[] {
+  const position = problem.line !== undefined ? `:${problem.line}${problem.column !== undefined ? `:${problem.column}` : ''}` : '';
+  const lines = [`${problem.file}${position}: ${problem.message}`];
+  if (problem.sourceLine !== undefined) {
+    lines.push(`  ${problem.sourceLine}`);
+    if (problem.column !== undefined) lines.push(`  ${' '.repeat(Math.max(0, problem.column - 1))}^`);
+  }
+  const where = [problem.server && `server "${problem.server}"`, problem.field && `field "${problem.field}"`].filter(Boolean).join(', ');
+  if (where) lines.push(`where: ${where}`);
+  lines.push(`fix: ${problem.hint ?? 'Fix the file by hand (a JSON validator shows the exact spot); the entries involved are skipped until then.'}`);
+  return lines;
+}

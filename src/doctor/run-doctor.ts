@@ -1,0 +1,131 @@
+/**
+ * `patchbay doctor [NAME]`: every check a user would otherwise do by hand from the guide's
+ * troubleshooting section (chapter 8.3, Appendix C Table 3) — config files that are not valid
+ * JSON or do not match the schema, servers that do not start or do not answer, project servers
+ * waiting for approval — run at once, each finding with what, where and the fix.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PatchbayError } from '../errors.js';
+import { patchbayPaths } from '../paths.js';
+import { expandEntry, loadRegistry, resolveServers, type ConfigProblem } from '../config/registry.js';
+import { redactKnownSecrets, secretValuesOf } from '../config/redact.js';
+import type { ScopedServer } from '../config/types.js';
+import { probeServer, type ProbeResult } from '../hub/probe.js';
+import { renderReport } from './render.js';
+
+export interface DoctorOptions {
+  name?: string;
+  json?: boolean;
+  timeoutMs?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Where the report goes; default stdout. */
+  write?: (text: string) => void;
+}
+
+export interface ServerFinding {
+  name: string;
+  scope: ScopedServer['scope'];
+  file: string;
+  transport: 'stdio' | 'http' | 'sse';
+  healthy: boolean;
+  result: ProbeResult;
+  /** Where this server's own log is (written by the hub when Patchbay runs it). */
+  logFile: string;
+  /** Whether that log exists yet (only once the hub has run the server). */
+  logExists: boolean;
+}
+
+export interface DoctorReport {
+  healthy: boolean;
+  projectRoot: string;
+  configProblems: ConfigProblem[];
+  servers: ServerFinding[];
+  logDir: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
+  const cwd = options.cwd ?? process.cwd();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Claude Desktop's file too: a syntax error there is the guide's most common failure.
+  const registry = await loadRegistry({ cwd, includeClaudeDesktop: true });
+  const desktop = registry.servers.filter((s) => s.scope === 'claude-desktop');
+  let servers = [...resolveServers(registry, { includeUnapproved: true }), ...desktop];
+  let configProblems = registry.problems;
+  if (options.name !== undefined) {
+    const name = options.name;
+    servers = servers.filter((s) => s.name === name);
+    configProblems = configProblems.filter((p) => p.server === name || p.server === undefined);
+    if (servers.length === 0 && !configProblems.some((p) => p.server === name)) {
+      const known = [...new Set(registry.servers.map((s) => s.name))].sort();
+      throw new PatchbayError('SERVER_NOT_FOUND', `No MCP server named "${name}" is configured for ${registry.projectRoot}`, {
+        hint: known.length > 0 ? `Configured servers: ${known.join(', ')}.` : 'No servers are configured; add one with `patchbay mcp add`.',
+      });
+    }
+  }
+
+  const logDir = patchbayPaths().log;
+  const results = await Promise.all(servers.map((server) => probeOne(server, timeoutMs, cwd, options.env)));
+  const findings: ServerFinding[] = servers.map((server, i) => {
+    const result = results[i] as ProbeResult;
+    const logFile = join(logDir, `mcp-server-${server.name.replace(/[^A-Za-z0-9._@-]/g, '_')}.log`);
+    return {
+      name: server.name,
+      scope: server.scope,
+      file: server.file,
+      transport: server.entry.type ?? 'stdio',
+      healthy: isHealthy(result),
+      result,
+      logFile,
+      logExists: existsSync(logFile),
+    };
+  });
+  const report: DoctorReport = {
+    healthy: configProblems.length === 0 && findings.every((f) => f.healthy),
+    projectRoot: registry.projectRoot,
+    configProblems,
+    servers: findings,
+    logDir,
+  };
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+  return report;
+}
+
+/** Healthy: works as a host would run it. Disabled and rejected servers are a choice, not a fault. */
+function isHealthy(result: ProbeResult): boolean {
+  if (result.status === 'disabled') return true;
+  return result.status === 'connected' && result.kind !== 'non-json-stdout';
+}
+
+async function probeOne(server: ScopedServer, timeoutMs: number, cwd: string, env?: NodeJS.ProcessEnv): Promise<ProbeResult> {
+  try {
+    return redactResult(await probeServer(server, { timeoutMs, cwd, env }), server, env);
+  } catch (error) {
+    // The probe reports failures as results; anything thrown is unexpected, but one server's
+    // surprise must not hide the others' findings.
+    return {
+      name: server.name,
+      status: 'failed',
+      kind: 'failed',
+      reason: error instanceof Error ? error.message : String(error),
+      durationMs: 0,
+    };
+  }
+}
+
+/** The probe redacts what servers print; this also covers secrets a reason could quote (URL, args). */
+function redactResult(result: ProbeResult, server: ScopedServer, env: NodeJS.ProcessEnv = process.env): ProbeResult {
+  const secrets = secretValuesOf(expandEntry(server.entry, env).entry);
+  if (secrets.length === 0) return result;
+  const clean = (text: string) => redactKnownSecrets(text, secrets);
+  return {
+    ...result,
+    ...(result.reason !== undefined ? { reason: clean(result.reason) } : {}),
+    ...(result.details ? { details: result.details.map(clean) } : {}),
+    ...(result.hint !== undefined ? { hint: clean(result.hint) } : {}),
+  };
+}
