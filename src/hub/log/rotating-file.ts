@@ -2,7 +2,7 @@
  * An append-only log file rotated by size, the way Claude Desktop's logs are kept
  * (`mcp.log`, `mcp.log.1`, ... oldest dropped). Lines are queued in memory and written in
  * batches through one append stream, so a chatty server never blocks the event loop with a
- * synchronous write per line. When the disk cannot keep up, the queue is capped and the number
+ * synchronous write per line. A file never grows past maxBytes unless one line alone is longer. When the disk cannot keep up, the queue is capped and the number
  * of dropped lines is written once the queue drains, so a flood costs memory only up to a bound.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -81,21 +81,34 @@ export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
         lines.push(`${new Date().toISOString()} [patchbay] [warn] ${dropped} log lines dropped: the disk was slower than the server`);
         dropped = 0;
       }
-      let chunk = lines.join('\n') + '\n';
       try {
-        let target = await open();
-        // Rotation happens between batches, so one batch may overshoot maxBytes by its own size.
-        if (size > 0 && size + Buffer.byteLength(chunk) > maxBytes) {
-          await rotate();
-          target = await open();
-        }
-        await writeChunk(target, chunk);
-        size += Buffer.byteLength(chunk);
-        chunk = '';
+        await writeLines(lines);
       } catch {
         // Logging is best effort; losing a batch is better than taking the hub down.
       }
     }
+  }
+
+  /** Writes a batch as few large chunks, rotating exactly where the next line would overflow. */
+  async function writeLines(lines: string[]): Promise<void> {
+    let target = await open();
+    let chunk = '';
+    let chunkBytes = 0;
+    for (const line of lines) {
+      const text = line + '\n';
+      const bytes = Buffer.byteLength(text);
+      if (size + chunkBytes + bytes > maxBytes && size + chunkBytes > 0) {
+        if (chunk) await writeChunk(target, chunk);
+        await rotate();
+        target = await open();
+        chunk = '';
+        chunkBytes = 0;
+      }
+      chunk += text;
+      chunkBytes += bytes;
+    }
+    if (chunk) await writeChunk(target, chunk);
+    size += chunkBytes;
   }
 
   function kick(): void {
