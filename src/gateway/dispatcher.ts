@@ -16,7 +16,7 @@ import {
   type JsonRpcResponse,
 } from './jsonrpc.js';
 import { createModernCalls, type ModernCalls } from './modern-call.js';
-import { LEGACY_VERSIONS, MODERN_VERSION, negotiateLegacyVersion, SERVER_INFO_META_KEY, stripEnvelope } from './protocol.js';
+import { LEGACY_VERSIONS, MODERN_VERSION, negotiateLegacyVersion, SERVER_INFO_META_KEY } from './protocol.js';
 import type { Session } from './session.js';
 
 /** The channel of one client request: the POST's (SSE-upgradable) response, or stdout. */
@@ -116,12 +116,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         capabilities: hub.capabilities(),
         ...(options.instructions ? { instructions: options.instructions } : {}),
         resultType: 'complete',
+        ttlMs: 0,
+        cacheScope: 'private',
         _meta: { [SERVER_INFO_META_KEY]: serverInfo },
       };
     },
     async call(session, request, link) {
       const method = request.method;
-      if (method === 'ping') return {};
+      if (method === 'ping') return session.era === 'modern' ? { resultType: 'complete' } : {};
       if (method === 'server/discover') return this.discover();
       if (session.era === 'modern') return modern.serve(session, request, link);
       const controller = new AbortController();
@@ -158,11 +160,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       // hub asks for roots when an upstream does, through the calling client's context.
     },
   };
-}
-
-/** Params as the hub should see them: a 2026-07-28 envelope is the gateway's business. */
-export function paramsForHub(session: Session, params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  return session.era === 'modern' ? stripEnvelope(params) : params;
 }
 
 /** Error to JSON-RPC fields: hub and gateway errors keep their code, anything else is internal. */

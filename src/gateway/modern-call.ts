@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { DownstreamContext, Hub } from '../hub/types.js';
 import { HubRpcError } from '../hub/types.js';
 import { INVALID_PARAMS, METHOD_NOT_FOUND, notificationMessage, RpcError, type JsonRpcRequest } from './jsonrpc.js';
+import { shapeModernResult } from './modern-result.js';
 import { stripEnvelope } from './protocol.js';
 import type { Link } from './dispatcher.js';
 import type { PendingClientRequest, Session } from './session.js';
@@ -156,11 +157,7 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
       if (call.settled) {
         finish(call);
         if (!call.settled.ok) throw call.settled.error;
-        const value = call.settled.value;
-        if (typeof value === 'object' && value !== null && !Array.isArray(value) && !('resultType' in value)) {
-          return { ...(value as Record<string, unknown>), resultType: 'complete' };
-        }
-        return value;
+        return shapeModernResult(request.method, call.settled.value);
       }
       const inputRequests: Record<string, InputRequest> = {};
       for (const key of call.unsent) {

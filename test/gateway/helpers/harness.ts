@@ -2,6 +2,7 @@
  * Starts the real hub with the given servers and the gateway in front of it, on 127.0.0.1 and a
  * free port, for tests and benchmarks.
  */
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ScopedServer, ServerEntry } from '../../../src/config/types.js';
 import { createHub } from '../../../src/hub/index.js';
@@ -9,6 +10,9 @@ import { createGateway, type Gateway } from '../../../src/gateway/index.js';
 import type { GatewayHttpServer } from '../../../src/gateway/http/server.js';
 
 export const CONFORMANCE_SERVER = fileURLToPath(new URL('../../fixtures/conformance/server.mjs', import.meta.url));
+const require = createRequire(import.meta.url);
+export const EVERYTHING = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
+export const FILESYSTEM = require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js');
 export const ECHO_SERVER = fileURLToPath(new URL('../../fixtures/gateway/echo-server.mjs', import.meta.url));
 
 export function stdioServer(name: string, script: string, extra: Partial<ServerEntry> = {}, args: string[] = []): ScopedServer {
