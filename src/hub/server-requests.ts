@@ -9,7 +9,7 @@
  */
 import type { DownstreamContext } from './types.js';
 import { HubRpcError } from './types.js';
-import { METHOD_NOT_FOUND, SERVER_UNAVAILABLE } from './rpc-errors.js';
+import { METHOD_NOT_FOUND, REQUEST_CANCELLED, SERVER_UNAVAILABLE } from './rpc-errors.js';
 import type { Supervisor } from './supervisor.js';
 import type { Logger } from './log/hub-logs.js';
 
@@ -68,7 +68,18 @@ export async function routeServerRequest(
   signal.addEventListener('abort', onAbort, { once: true });
   const untrack = pending.track(context.sessionId, controller);
   try {
-    return await context.request(method, params, { signal: controller.signal });
+    // A client that never answers must not pin this request once its session is gone or the
+    // server gave up: the abort settles it whatever the client does.
+    return await new Promise<unknown>((resolve, reject) => {
+      const onCancel = () =>
+        reject(new HubRpcError(REQUEST_CANCELLED, `${method} cancelled: ${String((controller.signal.reason as Error)?.message ?? 'aborted')}`));
+      if (controller.signal.aborted) return onCancel();
+      controller.signal.addEventListener('abort', onCancel, { once: true });
+      context
+        .request(method, params, { signal: controller.signal })
+        .then(resolve, reject)
+        .finally(() => controller.signal.removeEventListener('abort', onCancel));
+    });
   } finally {
     signal.removeEventListener('abort', onAbort);
     untrack();
