@@ -54,7 +54,8 @@ function functionDeclarations(tools: ToolDefinition[] | undefined, toolNames: To
     const declaration: GeminiFunctionDeclaration = { name: toolNames.toUpstream(tool.name) };
     if (tool.description) declaration.description = tool.description;
     const parameters = toGeminiParameters(tool.input_schema);
-    if (parameters) declaration.parameters = parameters;
+    if (parameters?.kind === 'openapi') declaration.parameters = parameters.schema;
+    else if (parameters?.kind === 'json') declaration.parametersJsonSchema = parameters.schema;
     out.push(declaration);
   }
   return out;
@@ -81,9 +82,11 @@ function generation(request: MessagesRequest, model: string): GeminiGenerationCo
   if (stops.length > 0) config.stopSequences = stops.slice(0, MAX_STOP_SEQUENCES);
   const format = request.output_config?.format;
   if (format?.type === 'json_schema' && format.schema && typeof format.schema === 'object') {
-    // responseSchema (the same OpenAPI subset as tool parameters) works on every Gemini model.
+    // The same choice as for tool parameters: the OpenAPI subset when it is faithful (every model).
     config.responseMimeType = 'application/json';
-    config.responseSchema = toGeminiSchema(format.schema as Record<string, unknown>);
+    const schema = toGeminiSchema(format.schema as Record<string, unknown>);
+    if (schema.kind === 'openapi') config.responseSchema = schema.schema;
+    else config.responseJsonSchema = schema.schema;
   }
   const thinking = thinkingConfig(request, model);
   if (thinking) config.thinkingConfig = thinking;

@@ -1,14 +1,20 @@
 /**
- * JSON Schema (what MCP tools and Claude Code send as `input_schema`) → Gemini's OpenAPI 3.0 subset
- * (https://ai.google.dev/api/caching#Schema).
+ * JSON Schema (what MCP tools and Claude Code send as `input_schema`) → what Gemini accepts.
  *
- * Why `parameters` and not `parametersJsonSchema`: `parameters` is accepted by every Gemini model
- * and by Vertex AI, while `parametersJsonSchema` is newer and not available everywhere. The price is
- * this conversion: Gemini answers 400 INVALID_ARGUMENT for `$schema`, `additionalProperties`,
- * `$ref`, `const`, `exclusiveMinimum`, unknown string formats, `properties` on non-objects,
- * `required` names that are not properties, and an OBJECT with empty `properties` at the top.
- * Everything the model needs to call the tool correctly is kept; pure validation keywords that
- * Gemini cannot express are dropped or, for non-string enums, moved into the description.
+ * Gemini takes a tool's parameters in two forms (FunctionDeclaration,
+ * https://ai.google.dev/api/caching#FunctionDeclaration): `parameters`, an OpenAPI 3.0 subset that
+ * every Gemini model and Vertex AI accept, and `parametersJsonSchema`, plain JSON Schema, newer.
+ * The subset is used whenever it can say what the schema says, after removing what it rejects
+ * with 400 INVALID_ARGUMENT: `$schema`, `additionalProperties`, `$ref`/`$defs` (inlined),
+ * `const` (a one-value enum), `exclusiveMinimum`, string formats other than enum/date-time,
+ * `properties` on non-objects, `required` names that are not properties, non-string enums
+ * (moved into the description). What the subset cannot say is a free-form value: an OBJECT
+ * without properties (a map such as `env`; Gemini answers "properties: should be non-empty for
+ * OBJECT type", and proto maps cannot tell absent from empty), an array without `items`, a value
+ * of any type. Squeezing those into the subset would change the arguments the model produces, so
+ * such a tool goes as `parametersJsonSchema` instead, with only `$schema` removed.
+ * Structured output (`output_config.format`) follows the same rule with
+ * `responseSchema` / `responseJsonSchema`.
  */
 import type { GeminiSchema } from './types.js';
 
@@ -29,22 +35,37 @@ const MAX_REF_DEPTH = 8;
 interface Walk {
   defs: Json;
   refDepth: number;
+  /** Set when a node has no faithful form in the subset (see the file comment). */
+  lossy: { value: boolean };
 }
+
+export type SchemaForGemini =
+  | { kind: 'openapi'; schema: GeminiSchema }
+  | { kind: 'json'; schema: Json };
 
 /**
- * Tool parameters: undefined when the tool takes no arguments, because Gemini rejects
- * `{type: OBJECT, properties: {}}` ("properties: should be non-empty for OBJECT type").
+ * A tool's parameters: undefined when the tool takes no arguments, because Gemini rejects
+ * `{type: OBJECT, properties: {}}`.
  */
-export function toGeminiParameters(inputSchema: Json | undefined): GeminiSchema | undefined {
+export function toGeminiParameters(inputSchema: Json | undefined): SchemaForGemini | undefined {
   if (!inputSchema) return undefined;
-  const schema = toGeminiSchema(inputSchema);
-  if (!schema.properties || Object.keys(schema.properties).length === 0) return undefined;
-  return { ...schema, type: 'OBJECT' };
+  const hasProperties = isObject(inputSchema.properties) && Object.keys(inputSchema.properties).length > 0;
+  const freeForm = inputSchema.additionalProperties !== undefined && inputSchema.additionalProperties !== false;
+  if (!hasProperties && !freeForm && !Array.isArray(inputSchema.allOf) && typeof inputSchema.$ref !== 'string') return undefined;
+  const converted = toGeminiSchema(inputSchema);
+  if (converted.kind === 'json') return converted;
+  if (!converted.schema.properties || Object.keys(converted.schema.properties).length === 0) return undefined;
+  return { kind: 'openapi', schema: { ...converted.schema, type: 'OBJECT' } };
 }
 
-export function toGeminiSchema(schema: Json): GeminiSchema {
+/** The OpenAPI subset when it is faithful, else the JSON Schema itself (without `$schema`). */
+export function toGeminiSchema(schema: Json): SchemaForGemini {
   const defs = { ...asObject(schema.definitions), ...asObject(schema.$defs) };
-  return convert(schema, { defs, refDepth: 0 });
+  const walk: Walk = { defs, refDepth: 0, lossy: { value: false } };
+  const converted = convert(schema, walk);
+  if (!walk.lossy.value) return { kind: 'openapi', schema: converted };
+  const { $schema: _dropped, ...json } = schema;
+  return { kind: 'json', schema: json };
 }
 
 function convert(input: unknown, walk: Walk): GeminiSchema {
@@ -52,6 +73,7 @@ function convert(input: unknown, walk: Walk): GeminiSchema {
   if (typeof node.$ref === 'string') {
     const target = resolveRef(node.$ref, walk.defs);
     if (!target || walk.refDepth >= MAX_REF_DEPTH) {
+      walk.lossy.value = true;
       return { type: 'OBJECT', description: joinDescription(node.description, `(recursive: ${node.$ref})`) };
     }
     const { $ref: _ref, ...siblings } = node;
@@ -77,6 +99,7 @@ function convert(input: unknown, walk: Walk): GeminiSchema {
   } else {
     const type = concrete[0] !== undefined ? TYPES[concrete[0]] : inferType(node);
     if (type) out.type = type;
+    else if (!Array.isArray(node.enum) && !('const' in node)) walk.lossy.value = true;
   }
   if (nullable) out.nullable = true;
   if (typeof node.title === 'string' && node.title.length > 0) out.title = node.title;
@@ -93,6 +116,7 @@ function convert(input: unknown, walk: Walk): GeminiSchema {
 
   if (out.type === 'ARRAY') {
     const items = Array.isArray(node.items) ? node.items[0] : node.items;
+    if (items === undefined || items === true) walk.lossy.value = true;
     out.items = items === undefined || items === true ? { type: 'STRING' } : convert(items, walk);
   }
   if (out.type === 'OBJECT' && node.properties && typeof node.properties === 'object') {
@@ -104,6 +128,7 @@ function convert(input: unknown, walk: Walk): GeminiSchema {
       if (required.length > 0) out.required = required;
     }
   }
+  if (out.type === 'OBJECT' && !out.properties) walk.lossy.value = true;
   return out;
 }
 
@@ -158,6 +183,10 @@ function resolveRef(ref: string, defs: Json): Json | undefined {
   const name = decodeURIComponent(match[1]).replace(/~1/g, '/').replace(/~0/g, '~');
   const target = defs[name];
   return target && typeof target === 'object' ? (target as Json) : undefined;
+}
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function asObject(value: unknown): Json {

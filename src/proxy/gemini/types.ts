@@ -39,6 +39,8 @@ export interface GeminiFunctionDeclaration {
   name: string;
   description?: string;
   parameters?: GeminiSchema;
+  /** Plain JSON Schema; exclusive with `parameters` (see schema.ts for when each is used). */
+  parametersJsonSchema?: Record<string, unknown>;
 }
 
 /** Gemini's OpenAPI 3.0 subset (https://ai.google.dev/api/caching#Schema). */
@@ -81,6 +83,7 @@ export interface GeminiGenerationConfig {
   stopSequences?: string[];
   responseMimeType?: string;
   responseSchema?: GeminiSchema;
+  responseJsonSchema?: Record<string, unknown>;
   thinkingConfig?: GeminiThinkingConfig;
 }
 

@@ -215,3 +215,24 @@ describe('Anthropic request → Gemini request', () => {
     expect(body.contents[1]).toEqual({ role: 'model', parts: [{ text: 'a' }] });
   });
 });
+
+describe('tool parameter forms', () => {
+  it('sends a tool with a free-form map as parametersJsonSchema and the others as parameters', () => {
+    const body = build({
+      model: 'c', max_tokens: 10, messages: [{ role: 'user', content: 'x' }],
+      tools: [
+        { name: 'run', input_schema: { type: 'object', properties: { cmd: { type: 'string' }, env: { type: 'object', additionalProperties: { type: 'string' } } }, required: ['cmd'] } },
+        { name: 'ls', input_schema: { type: 'object', properties: { dir: { type: 'string' } } } },
+      ],
+    });
+    const [run, ls] = body.tools![0]!.functionDeclarations;
+    expect(run).toEqual({ name: 'run', parametersJsonSchema: { type: 'object', properties: { cmd: { type: 'string' }, env: { type: 'object', additionalProperties: { type: 'string' } } }, required: ['cmd'] } });
+    expect(ls).toEqual({ name: 'ls', parameters: { type: 'OBJECT', properties: { dir: { type: 'STRING' } } } });
+  });
+
+  it('uses responseJsonSchema for a structured output the subset cannot express', () => {
+    const schema = { type: 'object', properties: { labels: { type: 'object', additionalProperties: { type: 'number' } } } };
+    const body = build({ model: 'c', max_tokens: 10, messages: [{ role: 'user', content: 'x' }], output_config: { format: { type: 'json_schema', schema } } });
+    expect(body.generationConfig).toEqual({ maxOutputTokens: 10, responseMimeType: 'application/json', responseJsonSchema: schema });
+  });
+});

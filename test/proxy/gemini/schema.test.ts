@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { toGeminiParameters, toGeminiSchema } from '../../../src/proxy/gemini/schema.js';
+import { toGeminiParameters, toGeminiSchema as convert } from '../../../src/proxy/gemini/schema.js';
+import type { GeminiSchema } from '../../../src/proxy/gemini/types.js';
+
+/** The OpenAPI-subset form, failing when the conversion chose plain JSON Schema. */
+function toGeminiSchema(schema: Record<string, unknown>): GeminiSchema {
+  const out = convert(schema);
+  if (out.kind !== 'openapi') throw new Error(`expected the OpenAPI subset, got JSON Schema for ${JSON.stringify(schema)}`);
+  return out.schema;
+}
 
 /** Keys Gemini's Schema object accepts (https://ai.google.dev/api/caching#Schema). */
 const ALLOWED = new Set([
@@ -24,13 +32,16 @@ describe('JSON Schema → Gemini schema subset', () => {
   it('converts every tool schema of a real Claude Code request into the accepted subset', () => {
     const request = JSON.parse(readFileSync('/work/shared/reference/claude-code-request-turn2.json', 'utf8'));
     const bash = request.tools.find((t: { name: string }) => t.name === 'Bash');
-    const params = toGeminiParameters(bash.input_schema)!;
+    const converted = toGeminiParameters(bash.input_schema)!;
+    expect(converted.kind).toBe('openapi');
+    const params = converted.schema as GeminiSchema;
     expect(params.type).toBe('OBJECT');
     expect(params.required).toEqual(['command']);
     expect(params.properties?.timeout).toEqual({ type: 'NUMBER', description: 'Optional timeout in milliseconds (max 600000)' });
     for (const tool of request.tools) {
-      const converted = toGeminiParameters(tool.input_schema);
-      if (converted) assertGeminiSubset(converted);
+      const each = toGeminiParameters(tool.input_schema)!;
+      expect(each.kind, tool.name).toBe('openapi');
+      assertGeminiSubset(each.schema);
     }
   });
 
@@ -47,17 +58,26 @@ describe('JSON Schema → Gemini schema subset', () => {
     });
   });
 
-  it('inlines $ref from $defs and definitions, and stops at recursion', () => {
+  it('inlines $ref from $defs and definitions', () => {
     const out = toGeminiSchema({
       type: 'object',
       $defs: { Point: { type: 'object', properties: { x: { type: 'number' } }, required: ['x'] } },
-      definitions: { Node: { type: 'object', properties: { next: { $ref: '#/definitions/Node' } } } },
-      properties: { at: { $ref: '#/$defs/Point', description: 'where' }, list: { $ref: '#/definitions/Node' } },
+      definitions: { Pair: { type: 'array', items: { $ref: '#/$defs/Point' } } },
+      properties: { at: { $ref: '#/$defs/Point', description: 'where' }, pair: { $ref: '#/definitions/Pair' } },
     });
     expect(out.properties?.at).toEqual({ type: 'OBJECT', description: 'where', properties: { x: { type: 'NUMBER' } }, required: ['x'] });
+    expect(out.properties?.pair).toEqual({ type: 'ARRAY', items: { type: 'OBJECT', properties: { x: { type: 'NUMBER' } }, required: ['x'] } });
     assertGeminiSubset(out);
-    expect(JSON.stringify(out)).toContain('(recursive: #/definitions/Node)');
-    expect(JSON.stringify(out)).not.toContain('$ref');
+  });
+
+  it('sends what the subset cannot say (maps, recursion, any-typed values) as plain JSON Schema', () => {
+    const map = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { env: { type: 'object', additionalProperties: { type: 'string' } } } };
+    expect(toGeminiParameters(map)).toEqual({ kind: 'json', schema: { type: 'object', properties: { env: { type: 'object', additionalProperties: { type: 'string' } } } } });
+    const recursive = { type: 'object', definitions: { Node: { type: 'object', properties: { next: { $ref: '#/definitions/Node' } } } }, properties: { list: { $ref: '#/definitions/Node' } } };
+    expect(convert(recursive)).toEqual({ kind: 'json', schema: recursive });
+    expect(convert({ type: 'object', properties: { value: { description: 'anything' } } }).kind).toBe('json');
+    expect(convert({ type: 'object', properties: { tags: { type: 'array' } } }).kind).toBe('json');
+    expect(toGeminiParameters({ type: 'object', additionalProperties: true })?.kind).toBe('json');
   });
 
   it('turns const into a one-value enum and describes non-string enums', () => {
@@ -85,11 +105,6 @@ describe('JSON Schema → Gemini schema subset', () => {
   it('drops required names that are not properties and properties on non-objects', () => {
     const out = toGeminiSchema({ type: 'object', properties: { a: { type: 'string', properties: { x: {} } } }, required: ['a', 'ghost'] });
     expect(out).toEqual({ type: 'OBJECT', properties: { a: { type: 'STRING' } }, required: ['a'] });
-  });
-
-  it('gives arrays without items a string item type', () => {
-    expect(toGeminiSchema({ type: 'array' })).toEqual({ type: 'ARRAY', items: { type: 'STRING' } });
-    expect(toGeminiSchema({ type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } })).toEqual({ type: 'ARRAY', items: { type: 'OBJECT' } });
   });
 
   it('omits parameters for a tool without arguments (empty OBJECT properties is a 400)', () => {
