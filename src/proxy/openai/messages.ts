@@ -95,7 +95,9 @@ function userMessages(message: Message, index: number): ChatMessage[] {
         const innerWhere = `${where}.content.${innerIndex}`;
         if (inner.type === 'text') texts.push(inner.text);
         else if (inner.type === 'document' && documentText(inner) !== undefined) texts.push(documentText(inner) ?? '');
-        else { moved.push(userPart(inner, innerWhere)); movedHere++; }
+        else if (inner.type === 'image' || inner.type === 'document') { moved.push(userPart(inner, innerWhere)); movedHere++; }
+        // Newer block types (search_result, ...) are kept as their JSON rather than lost.
+        else texts.push(JSON.stringify(withoutCacheControl(inner)));
       });
       let text = texts.join('\n');
       if (movedHere > 0) text += `${text.length > 0 ? '\n' : ''}(${movedHere} attachment${movedHere > 1 ? 's' : ''} of this result follow${movedHere > 1 ? '' : 's'} in the next user message)`;
@@ -117,6 +119,11 @@ function userMessages(message: Message, index: number): ChatMessage[] {
     content: textOnly ? all.map((p) => (p as { text: string }).text).join('\n') : all,
   };
   return [...toolMessages, user];
+}
+
+function withoutCacheControl(block: object): object {
+  const { cache_control: _ignored, ...rest } = block as Record<string, unknown>;
+  return rest;
 }
 
 function userPart(block: ContentBlock, where: string): ChatUserPart {

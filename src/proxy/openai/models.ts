@@ -48,3 +48,36 @@ export function effortForAdaptive(request: MessagesRequest): Effort {
   if (effort === 'max') return 'high';
   return 'medium';
 }
+
+/**
+ * Output-token ceilings of well-known models. Claude Code asks for 32k–64k output tokens, and
+ * OpenAI answers 400 "max_tokens is too large: 64000. This model supports at most 16384 completion
+ * tokens" instead of clamping, so a request routed from Claude Code to gpt-4o would always fail.
+ * `max_tokens` is only an upper bound, so clamping to what the model can produce changes nothing
+ * else. Unknown models (local servers, new releases) get the client's value unchanged.
+ * Sources: the model pages of platform.openai.com/docs/models and api-docs.deepseek.com.
+ */
+const MAX_OUTPUT: Array<[prefix: string, tokens: number]> = [
+  ['gpt-5-chat', 16_384],
+  ['gpt-5', 128_000],
+  ['gpt-4.1', 32_768],
+  ['gpt-4o', 16_384],
+  ['chatgpt-4o', 16_384],
+  ['gpt-4-turbo', 4_096],
+  ['gpt-3.5-turbo', 4_096],
+  ['o1-mini', 65_536],
+  ['o1-preview', 32_768],
+  ['o1', 100_000],
+  ['o3', 100_000],
+  ['o4-mini', 100_000],
+  ['deepseek-chat', 8_192],
+  ['deepseek-reasoner', 65_536],
+];
+
+export function maxOutputTokens(model: string): number | undefined {
+  const bare = bareModel(model);
+  for (const [prefix, tokens] of MAX_OUTPUT) {
+    if (bare === prefix || bare.startsWith(`${prefix}-`)) return tokens;
+  }
+  return undefined;
+}

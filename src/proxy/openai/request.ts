@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { MessagesRequest, ToolChoice, ToolDefinition } from '../anthropic-types.js';
 import type { HttpRequestSpec, TranslationContext, UpstreamTarget } from '../provider.js';
 import { toChatMessages } from './messages.js';
-import { acceptsReasoningEffort, effortForAdaptive, effortForBudget, isOpenRouter, isReasoningModel } from './models.js';
+import { acceptsReasoningEffort, effortForAdaptive, effortForBudget, isOpenRouter, isReasoningModel, maxOutputTokens } from './models.js';
 import type { ChatRequest, ChatTool, ChatToolChoice } from './wire.js';
 
 /** OpenAI rejects more than 4 stop sequences. */
@@ -35,8 +35,11 @@ export function buildChatRequest(
     }),
   };
   // [9] reasoning models count hidden reasoning tokens against max_completion_tokens.
-  if (reasoning) body.max_completion_tokens = request.max_tokens;
-  else body.max_tokens = request.max_tokens;
+  const ceiling = maxOutputTokens(model);
+  const maxTokens = ceiling !== undefined && request.max_tokens > ceiling ? ceiling : request.max_tokens;
+  if (maxTokens !== request.max_tokens) note(`max_tokens ${request.max_tokens} lowered to ${maxTokens}, the most ${model} can produce`);
+  if (reasoning) body.max_completion_tokens = maxTokens;
+  else body.max_tokens = maxTokens;
   if (request.stream === true) {
     body.stream = true;
     body.stream_options = { include_usage: true }; // [12] else streams carry no usage at all

@@ -80,7 +80,8 @@ class ChatStreamTranslator implements StreamTranslator {
     if (!this.sawEvent) { this.sawEvent = true; this.sniffDecoder = undefined; this.sniffed = ''; }
     const data = message.data;
     if (data.length === 0) return;
-    if (data === '[DONE]' || data.trim() === '[DONE]') { this.finish(); return; }
+    // Compare without trimming every chunk: only a line starting with '[' can be the sentinel.
+    if (data.charCodeAt(0) === 91 /* [ */ && data.trimEnd() === '[DONE]') { this.finish(); return; }
     let chunk: ChatCompletion;
     try {
       chunk = JSON.parse(data) as ChatCompletion;
@@ -91,8 +92,9 @@ class ChatStreamTranslator implements StreamTranslator {
     if (typeof chunk !== 'object' || chunk === null) return;
     if (chunk.error !== undefined && chunk.error !== null) { this.fail(translateErrorObject(chunk.error)); return; }
     if (message.event === 'error') { this.fail(translateErrorObject(chunk)); return; }
-    this.builder.messageStart();
+    // Usage first: a server that reports it on every chunk gives message_start real numbers.
     if (chunk.usage) this.builder.updateUsage(usageFrom(chunk.usage));
+    this.builder.messageStart();
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     if (choice !== undefined) this.choice(choice);
     this.collect();

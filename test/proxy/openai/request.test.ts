@@ -222,6 +222,18 @@ describe('case 9: max_tokens vs max_completion_tokens', () => {
     expect(body).not.toHaveProperty('max_completion_tokens');
   });
 
+  it("lowers Claude Code's 64000 to what a known model can produce, and says so", () => {
+    const notes: string[] = [];
+    const adapter = createOpenAIAdapter({ onNote: (n) => notes.push(n) });
+    const req = claudeCodeRequest(1);
+    const body = JSON.parse(adapter.buildRequest(req, target('gpt-4o-2024-08-06'), contextFor(req)).body!) as Record<string, unknown>;
+    expect(body.max_tokens).toBe(16384);
+    expect(notes).toEqual(['max_tokens 64000 lowered to 16384, the most gpt-4o-2024-08-06 can produce']);
+    expect(upstreamBody(req, 'openai/gpt-4.1-mini').max_tokens).toBe(32768);
+    expect(upstreamBody(req, 'o3').max_completion_tokens).toBe(64000);
+    expect(upstreamBody(req, 'qwen3-coder:30b').max_tokens).toBe(64000);
+  });
+
   it('sends max_completion_tokens to reasoning models', () => {
     const body = upstreamBody(request({ max_tokens: 2048 }), 'o3');
     expect(body.max_completion_tokens).toBe(2048);
@@ -428,6 +440,18 @@ describe('documents, server tools and tool_result shapes', () => {
     expect(notes).toEqual(['tool "web_search" (web_search_20250305) not sent: it is an Anthropic server tool']);
     const openrouter: ProviderConfig = { name: 'or', kind: 'openai', baseUrl: 'https://openrouter.ai/api/v1' };
     expect(upstreamBody(req, 'openai/gpt-4.1', openrouter).plugins).toEqual([{ id: 'web' }]);
+  });
+
+  it('keeps newer tool_result block types as JSON text instead of losing them', () => {
+    const block = { type: 'search_result', source: 'https://example.com', title: 'Ex', content: [{ type: 'text', text: 'found' }], cache_control: { type: 'ephemeral' } };
+    const body = upstreamBody(request({
+      messages: [
+        { role: 'user', content: 'search' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_s', name: 'search', input: { q: 'x' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_s', content: [block as never] }] },
+      ],
+    }));
+    expect((body.messages as unknown[])[2]).toEqual({ role: 'tool', tool_call_id: 'toolu_s', content: '{"type":"search_result","source":"https://example.com","title":"Ex","content":[{"type":"text","text":"found"}]}' });
   });
 
   it('translates the Claude Code tool definitions exactly', () => {

@@ -123,6 +123,13 @@ describe('case 12: usage arrives after finish_reason', () => {
     expect(message.usage).toEqual({ input_tokens: 7, output_tokens: 2 });
   });
 
+  it('uses real usage in message_start when the server reports it on every chunk (vLLM continuous usage)', () => {
+    const withUsage = (delta: Record<string, unknown>, finish: string | null, completion: number) => ({ ...(chunk(delta, finish) as object), usage: { prompt_tokens: 50, completion_tokens: completion, total_tokens: 50 + completion } });
+    const events = translateStream(sse([withUsage({ role: 'assistant', content: '' }, null, 0), withUsage({ content: 'Hi' }, null, 1), withUsage({}, 'stop', 2)]));
+    expect(events[0]).toMatchObject({ type: 'message_start', message: { usage: { input_tokens: 50, output_tokens: 0 } } });
+    expect(validateEventSequence(events).message.usage).toEqual({ input_tokens: 50, output_tokens: 2 });
+  });
+
   it('keeps the estimate when the server sends no usage at all', () => {
     const { message } = validateEventSequence(translateStream(sse([roleChunk, chunk({ content: 'Hi' }), chunk({}, 'stop')])));
     expect(message.usage).toEqual({ input_tokens: 1234, output_tokens: 0 });
