@@ -61,6 +61,20 @@ export function toUsage(meta: GeminiUsageMetadata | undefined): Usage | undefine
   return usage;
 }
 
+/**
+ * The counts one stream chunk states, and only those: a chunk without `promptTokenCount` must not
+ * reset the input count the stream already has.
+ */
+export function statedUsage(meta: GeminiUsageMetadata | undefined): Partial<Usage> {
+  const full = toUsage(meta);
+  if (!meta || !full) return {};
+  const out: Partial<Usage> = {};
+  if (meta.promptTokenCount !== undefined) out.input_tokens = full.input_tokens;
+  if (meta.candidatesTokenCount !== undefined || meta.thoughtsTokenCount !== undefined) out.output_tokens = full.output_tokens;
+  if (meta.cachedContentTokenCount !== undefined) out.cache_read_input_tokens = full.cache_read_input_tokens ?? 0;
+  return out;
+}
+
 export function blockedPromptText(blockReason: string, message: string | undefined): string {
   return `Gemini declined to answer: the prompt was blocked (${blockReason})${message ? `: ${message}` : ''}.`;
 }

@@ -12,7 +12,7 @@ import type { StreamTranslator, TranslationContext } from '../provider.js';
 import { SseParser } from '../sse-parser.js';
 import { AnthropicStreamBuilder } from '../stream-builder.js';
 import { translateGeminiError } from './errors.js';
-import { blockedPromptText, mapFinish, toUsage } from './finish.js';
+import { blockedPromptText, mapFinish, statedUsage } from './finish.js';
 import { PartReader, type BlockSink } from './parts.js';
 import { emptyAnswerText } from './response.js';
 import type { GeminiResponse } from './types.js';
@@ -42,12 +42,12 @@ export function createGeminiStreamTranslator(context: TranslationContext): Strea
   /** Created on the first chunk, so message_start carries Gemini's prompt count when it has one. */
   function start(chunk: GeminiResponse | undefined): AnthropicStreamBuilder {
     if (builder) return builder;
-    const usage = toUsage(chunk?.usageMetadata);
+    const usage = statedUsage(chunk?.usageMetadata);
     builder = new AnthropicStreamBuilder({
       id: context.messageId,
       model: context.requestModel,
-      inputTokens: usage && chunk?.usageMetadata?.promptTokenCount !== undefined ? usage.input_tokens : context.estimatedInputTokens,
-      cacheReadInputTokens: usage?.cache_read_input_tokens,
+      inputTokens: usage.input_tokens ?? context.estimatedInputTokens,
+      cacheReadInputTokens: usage.cache_read_input_tokens,
     });
     reader = new PartReader(sink, context.toolNames, context.stopSequences);
     builder.messageStart();
@@ -76,8 +76,7 @@ export function createGeminiStreamTranslator(context: TranslationContext): Strea
       return;
     }
     const b = start(chunk);
-    const usage = toUsage(chunk.usageMetadata);
-    if (usage) b.updateUsage(usage);
+    b.updateUsage(statedUsage(chunk.usageMetadata));
     const candidate = chunk.candidates?.[0];
     reader?.read(candidate?.content?.parts ?? []);
     if (candidate?.finishReason) { finishReason = candidate.finishReason; finishMessage = candidate.finishMessage; }

@@ -148,6 +148,15 @@ describe('Gemini stream → Anthropic events', () => {
     expect([filtered.stop_reason, filtered.content]).toEqual(['refusal', [{ type: 'text', text: 'Here is the so' }]]);
   });
 
+  it('keeps counts a later chunk does not state, and reports cache reads', () => {
+    const events = translate(encoder.encode(sse([
+      chunk([{ text: 'a' }], {}, { promptTokenCount: 300, cachedContentTokenCount: 200 }),
+      chunk([{ text: 'b' }], { finishReason: 'STOP' }, { candidatesTokenCount: 2 }),
+    ])));
+    expect(events[0]).toMatchObject({ message: { usage: { input_tokens: 100, cache_read_input_tokens: 200 } } });
+    expect(validateStream(events).message.usage).toEqual({ input_tokens: 100, output_tokens: 2, cache_read_input_tokens: 200 });
+  });
+
   it('maps MAX_TOKENS and recovers a stop sequence', () => {
     const max = validateStream(translate(encoder.encode(sse([chunk([{ text: 'long' }], { finishReason: 'MAX_TOKENS' })])))).message;
     expect(max.stop_reason).toBe('max_tokens');
