@@ -24,6 +24,8 @@ export class SseParser {
   /** Feed bytes (or already-decoded text); returns the messages completed by them. */
   push(chunk: Uint8Array | string): SseMessage[] {
     let text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    // Nothing decoded (an empty read, or only part of a character): a pending '\r' still waits for its '\n'.
+    if (text.length === 0) return [];
     if (this.skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
     this.skipLeadingLf = false;
     if (text.length === 0) return [];
