@@ -39,6 +39,9 @@ export class AnthropicStreamBuilder {
   private current: OpenBlock | undefined;
   private readonly heldTools: HeldTool[] = [];
   private heldText = '';
+  /** Thinking that arrives while a tool call streams, like text, is held rather than dropped. */
+  private heldThinking = '';
+  private heldSignature = '';
   private readonly out: StreamEvent[] = [];
   private usage: Usage;
 
@@ -84,16 +87,18 @@ export class AnthropicStreamBuilder {
   }
 
   thinking(delta: string): void {
-    if (delta.length === 0 || this.finished || this.current?.kind === 'tool_use') return;
+    if (delta.length === 0 || this.finished) return;
     this.messageStart();
+    if (this.current?.kind === 'tool_use') { this.heldThinking += delta; return; }
     if (this.current?.kind !== 'thinking') { this.close(); this.open('thinking', { type: 'thinking', thinking: '', signature: '' }); }
     this.emitDelta({ type: 'thinking_delta', thinking: delta });
   }
 
   /** A signature for the current thinking block (an empty one is opened if there is none). */
   thinkingSignature(signature: string): void {
-    if (this.finished || this.current?.kind === 'tool_use') return;
+    if (this.finished) return;
     this.messageStart();
+    if (this.current?.kind === 'tool_use') { this.heldSignature += signature; return; }
     if (this.current?.kind !== 'thinking') { this.close(); this.open('thinking', { type: 'thinking', thinking: '', signature: '' }); }
     this.emitDelta({ type: 'signature_delta', signature });
   }
@@ -130,6 +135,14 @@ export class AnthropicStreamBuilder {
     for (const tool of this.heldTools.splice(0)) {
       this.open('tool_use', { type: 'tool_use', id: tool.id, name: tool.name, input: {} }, tool.key);
       if (tool.args.length > 0) this.emitDelta({ type: 'input_json_delta', partial_json: tool.args });
+      this.close();
+    }
+    if (this.heldThinking.length > 0 || this.heldSignature.length > 0) {
+      this.open('thinking', { type: 'thinking', thinking: '', signature: '' });
+      if (this.heldThinking.length > 0) this.emitDelta({ type: 'thinking_delta', thinking: this.heldThinking });
+      if (this.heldSignature.length > 0) this.emitDelta({ type: 'signature_delta', signature: this.heldSignature });
+      this.heldThinking = '';
+      this.heldSignature = '';
       this.close();
     }
     if (this.heldText.length > 0) {
