@@ -19,5 +19,5 @@ export const geminiAdapter: ProviderAdapter = {
 };
 
 export { GeminiOutputError } from './errors.js';
-export { DUMMY_THOUGHT_SIGNATURE } from './signature.js';
+export { DUMMY_THOUGHT_SIGNATURE, isGeminiSignature } from './signature.js';
 export { toGeminiRequest } from './request.js';

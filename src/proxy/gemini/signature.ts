@@ -27,6 +27,15 @@ export function encodeSignatures(entries: SignatureEntry[]): string {
   return PREFIX + Buffer.from(JSON.stringify(compact), 'utf8').toString('base64url');
 }
 
+/**
+ * True for a thinking-block signature this adapter wrote. Such blocks mean nothing to Anthropic
+ * (which rejects foreign signatures): a route that sends the conversation to Anthropic instead
+ * should drop them.
+ */
+export function isGeminiSignature(signature: unknown): boolean {
+  return typeof signature === 'string' && signature.startsWith(PREFIX);
+}
+
 /** Entries of a signature this proxy wrote; [] for anything else (an Anthropic signature, garbage). */
 export function decodeSignatures(signature: string | undefined): SignatureEntry[] {
   if (!signature?.startsWith(PREFIX)) return [];

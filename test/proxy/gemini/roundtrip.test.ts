@@ -10,7 +10,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContentBlock, MessagesRequest, ToolUseBlock } from '../../../src/proxy/anthropic-types.js';
 import { geminiAdapter } from '../../../src/proxy/gemini/index.js';
-import { DUMMY_THOUGHT_SIGNATURE } from '../../../src/proxy/gemini/signature.js';
+import { DUMMY_THOUGHT_SIGNATURE, isGeminiSignature } from '../../../src/proxy/gemini/signature.js';
 import type { GeminiRequest } from '../../../src/proxy/gemini/types.js';
 import { formatSseEvent } from '../../../src/proxy/stream-builder.js';
 import { createToolNameMap } from '../../../src/proxy/tool-names.js';
@@ -57,6 +57,9 @@ describe('thought signatures round trip', () => {
     ]);
     expect(body.contents[2]!.parts.map((p) => p.functionResponse?.name)).toEqual(['get_weather', createToolNameMap([LONG]).toUpstream(LONG)]);
     expect(JSON.stringify(body)).not.toContain('Two lookups needed.');
+    // Recognisable, so a route to Anthropic can drop blocks whose signature only Gemini understands.
+    expect(isGeminiSignature((message.content[0] as { signature: string }).signature)).toBe(true);
+    expect(isGeminiSignature('EqQBCkYIBxgCKkA')).toBe(false);
   });
 
   it('stream: the signature_delta comes back on the same part', () => {
