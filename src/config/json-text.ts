@@ -43,21 +43,25 @@ function countNewlines(text: string, end: number): number {
 export function parseJsonText(text: string): JsonParseResult {
   // An empty file is treated as an empty object: `touch .mcp.json` is a common first step.
   if (text.trim() === '') return { ok: true, value: {}, tree: undefined };
-  const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  const first = errors[0];
-  if (first) {
-    const position = positionAt(text, first.offset);
-    return { ok: false, error: { message: describeError(text, first), ...position } };
-  }
+  // Fast path: ~/.claude.json can be megabytes; JSON.parse is the hosts' own judge and is quick.
+  // The position-aware parse runs only to explain a failure (or lazily, to locate a schema problem).
   try {
-    return { ok: true, value: JSON.parse(text) as unknown, tree };
+    return { ok: true, value: JSON.parse(text) as unknown, tree: undefined };
   } catch (error) {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    if (first) return { ok: false, error: { message: describeError(text, first), ...positionAt(text, first.offset) } };
     // jsonc-parser is laxer than JSON.parse in rare corners (a byte-order mark, for one).
     const match = /position (\d+)/.exec(String(error));
     const position = positionAt(text, match ? Number(match[1]) : 0);
     return { ok: false, error: { message: (error as Error).message, ...position } };
   }
+}
+
+/** The syntax tree, for locating schema problems in a file that parsed. */
+export function treeOf(text: string): Node | undefined {
+  return parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
 }
 
 function describeError(text: string, error: ParseError): string {
@@ -127,6 +131,7 @@ function enclosingCloser(text: string, offset: number): '}' | ']' | undefined {
 
 /** Position of the value at `path` in the parsed tree (for schema problems), if found. */
 export function locate(text: string, tree: Node | undefined, path: (string | number)[]): Position | undefined {
+  tree ??= treeOf(text);
   if (!tree) return undefined;
   for (let depth = path.length; depth >= 0; depth--) {
     const node = findNodeAtLocation(tree, path.slice(0, depth));

@@ -4,7 +4,7 @@
  * bad `.mcp.json` never stops `patchbay mcp add -s user` or the hub from serving the rest.
  */
 import type { Node } from 'jsonc-parser';
-import { locate, parseJsonText } from './json-text.js';
+import { locate, parseJsonText, treeOf } from './json-text.js';
 import { fieldName, isValidServerName, NAME_RULE, validateEntry } from './schema.js';
 import { isJsonObject, readTextIfExists, type JsonObject } from './store/json-file.js';
 import type { ConfigProblem, ProjectApprovals, ScopedServer, SourceKind } from './types.js';
@@ -54,7 +54,11 @@ export function collectServers(
   const problems: ConfigProblem[] = [];
   const container = valueAt(loaded.data, path);
   if (container === undefined) return { servers, problems };
-  const where = (extra: (string | number)[]) => locate(loaded.text ?? '', loaded.tree, [...path, ...extra]);
+  // The syntax tree is built only when there is a problem to locate.
+  const where = (extra: (string | number)[]) => {
+    loaded.tree ??= treeOf(loaded.text ?? '');
+    return locate(loaded.text ?? '', loaded.tree, [...path, ...extra]);
+  };
   if (!isJsonObject(container)) {
     const pos = where([]);
     problems.push({ file: loaded.file, field: path.join('.'), ...pos, message: `"${path[path.length - 1]}" must be an object of servers, keyed by name` });
