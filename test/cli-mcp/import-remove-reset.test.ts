@@ -1,7 +1,11 @@
 /** add-from-claude-desktop on Linux without a terminal, remove's scope rules, reset-project-choices. */
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PATCHBAY_BIN } from '../helpers/cli.js';
 import { createSandbox, type Sandbox } from './sandbox.js';
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
 
 const desktopServers = {
   fs: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] },
@@ -47,6 +51,27 @@ describe('patchbay mcp add-from-claude-desktop', () => {
     expect(result.stderr).toContain('pass --all, or --only name1,name2');
     expect(existsSync(sandbox.claudeJson)).toBe(false);
   });
+
+  it.skipIf(!hasScript)('with a terminal and no --all/--only, a numbered prompt picks servers', async () => {
+    const sandbox = createSandbox();
+    sandbox.write(sandbox.desktopConfig, { mcpServers: desktopServers });
+    // util-linux `script` gives the CLI a real pseudo-terminal.
+    const child = spawn('script', ['-qec', `"${process.execPath}" "${PATCHBAY_BIN}" mcp add-from-claude-desktop`, '/dev/null'], {
+      cwd: sandbox.project,
+      env: { ...process.env, ...sandbox.env, NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      output += d;
+      if (output.includes('Import which servers?') && !child.stdin.writableEnded) child.stdin.end('2,3\r');
+    });
+    expect(await done).toBe(0);
+    expect(output).toContain('1) fs: npx -y @modelcontextprotocol/server-filesystem /tmp');
+    expect(output).toContain('3) events: https://example.com/sse (SSE)');
+    expect(local(sandbox)).toEqual({ web: desktopServers.web, events: desktopServers.events });
+  }, 30_000);
 
   it('a missing or broken Desktop file is a clear error', async () => {
     const sandbox = createSandbox();
