@@ -15,7 +15,7 @@
  * conversation, and keeping `systemInstruction` unchanged keeps the prompt prefix stable for
  * Gemini's implicit caching.
  */
-import type { ContentBlock, DocumentBlock, ImageBlock, Message, TextBlock, ToolResultBlock } from '../anthropic-types.js';
+import type { ContentBlock, DocumentBlock, ImageBlock, Message, TextBlock, ToolResultBlock, ToolUseBlock } from '../anthropic-types.js';
 import type { ToolNameMap } from '../provider.js';
 import { DUMMY_THOUGHT_SIGNATURE, decodeSignatures, upstreamIdOf } from './signature.js';
 import type { GeminiContent, GeminiPart } from './types.js';
@@ -23,14 +23,13 @@ import type { GeminiContent, GeminiPart } from './types.js';
 export const SYSTEM_NOTE_PREFIX = 'System note:\n';
 
 export function toGeminiContents(messages: Message[], toolNames: ToolNameMap): GeminiContent[] {
-  const callNames = new Map<string, string>();
-  for (const message of messages) {
-    if (message.role !== 'assistant' || typeof message.content === 'string') continue;
-    for (const block of message.content) if (block.type === 'tool_use') callNames.set(block.id, toolNames.toUpstream(block.name));
-  }
   const contents: GeminiContent[] = [];
-  for (const message of messages) {
-    const content = message.role === 'assistant' ? modelContent(message.content, toolNames) : userContent(message, callNames);
+  // A function response answers a call of the model turn right before it; results for calls
+  // further back (or gone after compaction) travel as text.
+  let previousCalls = new Map<string, string>();
+  for (const message of answerEveryCall(messages)) {
+    if (message.role === 'assistant') previousCalls = callsOf(message, toolNames);
+    const content = message.role === 'assistant' ? modelContent(message.content, toolNames) : userContent(message, previousCalls);
     if (content.parts.length === 0) continue;
     const last = contents[contents.length - 1];
     if (last && last.role === content.role) last.parts.push(...content.parts);
@@ -38,6 +37,42 @@ export function toGeminiContents(messages: Message[], toolNames: ToolNameMap): G
   }
   for (const content of contents) if (content.role === 'user') functionResponsesFirst(content);
   return contents;
+}
+
+function callsOf(message: Message, toolNames: ToolNameMap): Map<string, string> {
+  const calls = new Map<string, string>();
+  if (typeof message.content !== 'string') {
+    for (const block of message.content) if (block.type === 'tool_use') calls.set(block.id, toolNames.toUpstream(block.name));
+  }
+  return calls;
+}
+
+export const MISSING_RESULT = 'No result was returned for this tool call.';
+
+/**
+ * Gemini answers 400 when a function-call turn is followed by fewer function responses than it
+ * has calls ("the number of function response parts should be equal to the number of function
+ * call parts"). A call the client left unanswered (an interrupted turn) gets an error result.
+ */
+function answerEveryCall(messages: Message[]): Message[] {
+  const out = [...messages];
+  for (let i = 0; i < out.length; i++) {
+    const message = out[i]!;
+    if (message.role !== 'assistant' || typeof message.content === 'string') continue;
+    const ids = message.content.filter((b): b is ToolUseBlock => b.type === 'tool_use').map((b) => b.id);
+    if (ids.length === 0) continue;
+    let next = i + 1;
+    while (out[next]?.role === 'system') next++;
+    const reply = out[next];
+    if (!reply || reply.role !== 'user') continue;
+    const blocks: ContentBlock[] = typeof reply.content === 'string' ? (reply.content ? [{ type: 'text', text: reply.content }] : []) : reply.content;
+    const answered = new Set(blocks.flatMap((b) => (b.type === 'tool_result' ? [b.tool_use_id] : [])));
+    const missing = ids.filter((id) => !answered.has(id));
+    if (missing.length === 0) continue;
+    const filled: ContentBlock[] = missing.map((id) => ({ type: 'tool_result', tool_use_id: id, is_error: true, content: MISSING_RESULT }));
+    out[next] = { ...reply, content: [...filled, ...blocks] };
+  }
+  return out;
 }
 
 function userContent(message: Message, callNames: Map<string, string>): GeminiContent {

@@ -2,7 +2,7 @@
  * The Gemini adapter inside Patchbay's real proxy, between the official @anthropic-ai/sdk and a
  * Gemini server on 127.0.0.1 that is strict the way Gemini 3 is: it answers 400 INVALID_ARGUMENT
  * when roles do not alternate, a text part is empty, a function response names no preceding call,
- * or the first functionCall of a model turn comes back without the signature it was issued with.
+ * responses and calls differ in number, or the first functionCall of a model turn comes back without the signature it was issued with.
  * A whole tool loop runs through it, as Claude Code would drive it.
  */
 import { readFileSync } from 'node:fs';
@@ -38,6 +38,11 @@ function problems(request: RecordedRequest): string[] {
       out.push(`contents[${i}]: function call is missing a thought_signature`);
     }
     const previousCalls = new Set((contents[i - 1]?.parts ?? []).map((p) => p.functionCall?.name));
+    const callCount = (contents[i - 1]?.parts ?? []).filter((p) => p.functionCall).length;
+    const responseCount = content.parts.filter((p) => p.functionResponse).length;
+    if (content.role === 'user' && callCount > 0 && responseCount !== callCount) {
+      out.push(`contents[${i}]: ${responseCount} function responses for ${callCount} function calls`);
+    }
     for (const p of content.parts) if (p.functionResponse && !previousCalls.has(p.functionResponse.name)) out.push(`contents[${i}]: response for ${p.functionResponse.name} answers no call`);
   });
   return out;

@@ -236,3 +236,57 @@ describe('tool parameter forms', () => {
     expect(body.generationConfig).toEqual({ maxOutputTokens: 10, responseMimeType: 'application/json', responseJsonSchema: schema });
   });
 });
+
+describe('pairing function responses with calls', () => {
+  const call = (id: string, name = 'Bash') => ({ type: 'tool_use' as const, id, name, input: {} });
+  const result = (id: string, content = 'ok') => ({ type: 'tool_result' as const, tool_use_id: id, content });
+
+  it('answers a call the client left unanswered with an error result, so the counts match', () => {
+    const body = build({
+      model: 'c', max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'go' },
+        { role: 'assistant', content: [call('toolu_a'), call('toolu_b', 'Read')] },
+        { role: 'user', content: [result('toolu_b'), { type: 'text', text: '[Request interrupted by user]' }] },
+      ],
+    }, undefined, ['Bash', 'Read']);
+    assertWellFormed(body);
+    expect(body.contents[2]!.parts).toEqual([
+      { functionResponse: { name: 'Bash', response: { error: 'No result was returned for this tool call.' } } },
+      { functionResponse: { name: 'Read', response: { output: 'ok' } } },
+      { text: '[Request interrupted by user]' },
+    ]);
+  });
+
+  it('sends a result for a call from an earlier turn as text', () => {
+    const body = build({
+      model: 'c', max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'go' },
+        { role: 'assistant', content: [call('toolu_a')] },
+        { role: 'user', content: [result('toolu_a')] },
+        { role: 'assistant', content: 'done' },
+        { role: 'user', content: [result('toolu_a', 'late')] },
+      ],
+    });
+    assertWellFormed(body);
+    expect(body.contents[4]!.parts).toEqual([{ text: 'Result of tool call toolu_a:\nlate' }]);
+  });
+
+  it('looks past a mid-conversation system message for the results', () => {
+    const body = build({
+      model: 'c', max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'go' },
+        { role: 'assistant', content: [call('toolu_a')] },
+        { role: 'system', content: 'The user changed directory.' },
+        { role: 'user', content: [result('toolu_a')] },
+      ],
+    });
+    assertWellFormed(body);
+    expect(body.contents[2]!.parts).toEqual([
+      { functionResponse: { name: 'Bash', response: { output: 'ok' } } },
+      { text: 'System note:\nThe user changed directory.' },
+    ]);
+  });
+});
