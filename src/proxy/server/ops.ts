@@ -46,19 +46,12 @@ export interface ProxyOps {
   costOf?: (provider: string, model: string, usage: TokenUsage) => number | null;
 }
 
-interface EstimateModule { estimateRequestTokens(request: MessagesRequest): number }
-interface LimitsModule {
-  parseRateLimits(raw: unknown, where: string): unknown[];
-  createRateLimiter(rules: unknown[], options?: { maxWaitMs?: number }): RateLimiter;
-}
 interface PricesModule {
   parsePriceTable(raw: unknown, where: string): unknown;
   costOf(prices: unknown, provider: string, model: string, usage: TokenUsage): number | null;
 }
 
-// Specifiers in variables: the modules belong to other engineers and may land after this one.
-const ESTIMATE = '../tokens/estimate.js';
-const LIMITS = '../limits/rate-limiter.js';
+// A specifier in a variable: the price table belongs to proxy ops and may land after this file.
 const PRICES = '../cost/prices.js';
 
 
@@ -72,11 +65,6 @@ async function optionalImport<T>(specifier: string): Promise<T | undefined> {
   }
 }
 
-/** A crude but cheap stand-in (4 characters per token) while the real estimator is absent. */
-function roughEstimate(request: MessagesRequest): number {
-  return Math.ceil(JSON.stringify(request).length / 4);
-}
-
 export interface LoadOpsOptions {
   rateLimits: unknown;
   prices: unknown;
@@ -86,15 +74,13 @@ export interface LoadOpsOptions {
 }
 
 export async function loadOps(options: LoadOpsOptions): Promise<ProxyOps> {
-  const estimate = await optionalImport<EstimateModule>(ESTIMATE);
-  const ops: ProxyOps = { estimateRequestTokens: estimate?.estimateRequestTokens ?? roughEstimate };
+  const { estimateRequestTokens } = await import('../tokens/estimate.js');
+  const ops: ProxyOps = { estimateRequestTokens };
   if (options.usage) ops.usage = options.usage;
   if (options.rateLimits !== undefined) {
-    const limits = await optionalImport<LimitsModule>(LIMITS);
-    if (limits) {
-      const rules = limits.parseRateLimits(options.rateLimits, `${options.source}: proxy.rateLimits`);
-      if (rules.length > 0) ops.rateLimiter = limits.createRateLimiter(rules);
-    }
+    const { parseRateLimits, createRateLimiter } = await import('../limits/rate-limiter.js');
+    const rules = parseRateLimits(options.rateLimits, `${options.source}: proxy.rateLimits`);
+    if (rules.length > 0) ops.rateLimiter = createRateLimiter(rules);
   }
   if (options.prices !== undefined) {
     const prices = await optionalImport<PricesModule>(PRICES);
