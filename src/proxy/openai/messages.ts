@@ -30,7 +30,7 @@ export interface MessageOptions {
 export function toChatMessages(request: MessagesRequest, options: MessageOptions): ChatMessage[] {
   const out: ChatMessage[] = [];
   if (request.system !== undefined) {
-    const text = typeof request.system === 'string' ? request.system : joinText(request.system);
+    const text = typeof request.system === 'string' ? request.system : joinText(request.system.filter((b) => !isBillingHeader(b)));
     out.push({ role: options.systemRole, content: text });
   }
   request.messages.forEach((message, index) => {
@@ -39,6 +39,16 @@ export function toChatMessages(request: MessagesRequest, options: MessageOptions
     else out.push(...userMessages(message, index));
   });
   return out;
+}
+
+/**
+ * Claude Code opens its system prompt with `x-anthropic-billing-header: cc_version=…;` — billing
+ * metadata for Anthropic, not instructions. Sent on, it would only put noise (that changes with
+ * every Claude Code release) at the very start of the prompt, where providers' prefix caches
+ * (OpenAI's automatic prompt caching) need the text to stay the same.
+ */
+function isBillingHeader(block: TextBlock): boolean {
+  return block.type === 'text' && block.text.startsWith('x-anthropic-billing-header:');
 }
 
 function joinText(blocks: Array<{ type: string; text?: string }>): string {

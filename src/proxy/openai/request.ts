@@ -55,10 +55,12 @@ export function buildChatRequest(
     if (provider.quirks?.acceptsTopK === true) body.top_k = request.top_k;
     else note(`top_k not sent: provider "${provider.name}" does not accept it`);
   }
-  if (request.stop_sequences !== undefined && request.stop_sequences.length > 0) {
-    body.stop = request.stop_sequences.slice(0, MAX_STOP_SEQUENCES); // [6]
-    if (request.stop_sequences.length > MAX_STOP_SEQUENCES) {
-      note(`only the first ${MAX_STOP_SEQUENCES} of ${request.stop_sequences.length} stop_sequences sent: OpenAI-compatible APIs take at most ${MAX_STOP_SEQUENCES}`);
+  const stops = (request.stop_sequences ?? []).filter((s) => s.length > 0);
+  if (stops.length > 0) {
+    // [6] The rest are not enforced: the model may write past them, and the caller is told.
+    body.stop = stops.slice(0, MAX_STOP_SEQUENCES);
+    if (stops.length > MAX_STOP_SEQUENCES) {
+      note(`only the first ${MAX_STOP_SEQUENCES} of ${stops.length} stop_sequences sent: OpenAI-compatible APIs take at most ${MAX_STOP_SEQUENCES}`);
     }
   }
   if (typeof request.metadata?.user_id === 'string' && request.metadata.user_id.length > 0) body.user = upstreamUser(request.metadata.user_id);

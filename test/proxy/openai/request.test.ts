@@ -169,8 +169,9 @@ describe('case 6: stop_sequences → stop (at most 4)', () => {
     expect(notes).toEqual(['only the first 4 of 6 stop_sequences sent: OpenAI-compatible APIs take at most 4']);
   });
 
-  it('sends no stop for an empty list', () => {
+  it('sends no stop for an empty list or empty strings', () => {
     expect(upstreamBody(request({ stop_sequences: [] }))).not.toHaveProperty('stop');
+    expect(upstreamBody(request({ stop_sequences: [''] }))).not.toHaveProperty('stop');
   });
 });
 
@@ -316,7 +317,10 @@ describe('case 16: system prompts', () => {
     const messages = upstreamBody(req).messages as Array<{ role: string; content: string }>;
     const system = req.system as Array<{ text: string }>;
     expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'system', 'assistant', 'tool']);
-    expect(messages[0]!.content).toBe(system.map((b) => b.text).join('\n'));
+    // Claude Code's billing header is Anthropic metadata, not prompt: it is left out.
+    expect(system[0]!.text).toMatch(/^x-anthropic-billing-header:/);
+    expect(messages[0]!.content).toBe(system.slice(1).map((b) => b.text).join('\n'));
+    expect(messages[0]!.content.startsWith("You are a Claude agent, built on Anthropic's Claude Agent SDK.\n")).toBe(true);
     expect(messages[2]!.content).toBe(req.messages[1]!.content);
   });
 
