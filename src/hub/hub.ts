@@ -121,7 +121,10 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
     };
     const kinds = refreshKinds[method];
     if (kinds) {
-      void refresh(record, connection, kinds).then(() => rebuild(kinds));
+      void refresh(record, connection, kinds).then(() => {
+        // A list from a connection that has since died must not resurrect its tools.
+        if (record.supervisor?.connection === connection) rebuild(kinds);
+      });
       return;
     }
     if (method === 'notifications/resources/updated') {
@@ -160,12 +163,11 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
       prepare: () => {
         const prepared = prepareEntry(server, { hubEnv, passEnv: options.passEnv });
         secrets.splice(0, secrets.length, ...new Set([...secretValuesOf(server.entry), ...secretValuesOf(prepared.entry)]));
-        const connectOptions: ConnectOptions & Record<string, unknown> = {
+        const connectOptions: ConnectOptions = {
           timeoutMs: options.connectTimeoutMs ?? 30_000,
           cwd: options.cwd,
           env: prepared.env,
           log: (level, message) => log.log(level, message),
-          // Members the upstream connection reads once its contract grows them.
           clientCapabilities: CLIENT_CAPABILITIES,
           requestTimeoutMs: callTimeoutMs,
         };
@@ -181,13 +183,13 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
         if (logLevel && connection.capabilities.logging) {
           await connection.request('logging/setLevel', { level: logLevel }).catch(() => undefined);
         }
-        // Re-establish upstream subscriptions a restart dropped.
+        rebuild(['tools', 'prompts', 'resources']);
+        // Re-establish the upstream subscriptions a restart dropped: sessions still hold them.
         for (const uri of subscriptions.uris()) {
-          if (buildCatalog([{ server: server.name, options: server.entry.patchbay ?? {}, lists: record.lists }]).serverForUri(uri)) {
-            await connection.request('resources/subscribe', { uri }).catch(() => undefined);
+          if (catalog.serverForUri(uri) === server.name) {
+            await connection.request('resources/subscribe', { uri }, { timeoutMs: callTimeoutMs }).catch(() => undefined);
           }
         }
-        rebuild(['tools', 'prompts', 'resources']);
       },
       onDisconnected: () => {
         record.lists = emptyLists();

@@ -80,6 +80,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let restartTimer: NodeJS.Timeout | undefined;
   let pingTimer: NodeJS.Timeout | undefined;
   let pendingCloseReason: string | undefined;
+  /** The connection attempt under way, so stop() can wait for it and close what it opened. */
+  let attempting: Promise<void> | undefined;
 
   function setState(next: HubServerStatus['state'], why?: string): void {
     state = next;
@@ -134,6 +136,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     startPing(conn);
   }
 
+  function run(): Promise<void> {
+    const current = attempt().finally(() => {
+      if (attempting === current) attempting = undefined;
+    });
+    attempting = current;
+    return current;
+  }
+
   function onClosed(conn: UpstreamConnection, exit: UpstreamExit): void {
     if (connection !== conn) return;
     connection = undefined;
@@ -169,7 +179,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     setState('restarting', why);
     restartTimer = setTimeout(() => {
       restartTimer = undefined;
-      void attempt();
+      void run();
     }, decision.delayMs);
   }
 
@@ -284,7 +294,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }),
     async start() {
       stopping = false;
-      await attempt();
+      await run();
     },
     async stop() {
       stopping = true;
@@ -292,6 +302,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (restartTimer) clearTimeout(restartTimer);
       restartTimer = undefined;
       stopPing();
+      // An attempt still connecting closes its own connection when it sees `stopping`.
+      await attempting?.catch(() => undefined);
       const conn = connection;
       connection = undefined;
       failInflight(`Server "${name}" was stopped`);
