@@ -25,11 +25,21 @@ const BY_STATUS_NAME: Record<string, { type: ErrorType; status: number }> = {
   DEADLINE_EXCEEDED: { type: 'api_error', status: 504 },
 };
 
+/**
+ * Google reports a bad key as 400 INVALID_ARGUMENT with an ErrorInfo reason of API_KEY_INVALID;
+ * the client must see an authentication error (fix the key), not a bad request (fix the request).
+ */
+const BY_REASON: Record<string, { type: ErrorType; status: number }> = {
+  API_KEY_INVALID: { type: 'authentication_error', status: 401 },
+  API_KEY_EXPIRED: { type: 'authentication_error', status: 401 },
+  API_KEY_SERVICE_BLOCKED: { type: 'permission_error', status: 403 },
+};
+
 const MAX_MESSAGE = 500;
 
 export function translateGeminiError(status: number, bodyText: string): UpstreamErrorInfo {
   const parsed = parseGoogleError(bodyText);
-  const mapped = (parsed?.status && BY_STATUS_NAME[parsed.status]) || byHttpStatus(parsed?.code ?? status);
+  const mapped = (parsed?.reason && BY_REASON[parsed.reason]) || (parsed?.status && BY_STATUS_NAME[parsed.status]) || byHttpStatus(parsed?.code ?? status);
   const detail = parsed?.message ?? plainText(bodyText);
   const where = `Gemini answered HTTP ${status}${parsed?.status ? ` ${parsed.status}` : ''}`;
   return { status: mapped.status, type: mapped.type, message: redact(detail ? `${where}: ${detail}` : `${where} with an empty body.`) };
@@ -48,18 +58,22 @@ export class GeminiOutputError extends PatchbayError {
   }
 }
 
-function parseGoogleError(bodyText: string): { code?: number; message?: string; status?: string } | undefined {
+function parseGoogleError(bodyText: string): { code?: number; message?: string; status?: string; reason?: string } | undefined {
   let value: unknown;
   try { value = JSON.parse(bodyText); } catch { return undefined; }
   // The REST API sends an object; some gateways wrap it in an array (as a streamed body would be).
   if (Array.isArray(value)) value = value[0];
   const error = value && typeof value === 'object' ? (value as { error?: unknown }).error : undefined;
   if (!error || typeof error !== 'object') return undefined;
-  const { code, message, status } = error as Record<string, unknown>;
+  const { code, message, status, details } = error as Record<string, unknown>;
+  const reason = Array.isArray(details)
+    ? details.map((d) => (d && typeof d === 'object' ? (d as { reason?: unknown }).reason : undefined)).find((r): r is string => typeof r === 'string')
+    : undefined;
   return {
     code: typeof code === 'number' ? code : undefined,
     message: typeof message === 'string' ? message : undefined,
     status: typeof status === 'string' ? status : undefined,
+    reason,
   };
 }
 

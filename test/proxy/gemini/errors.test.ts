@@ -42,6 +42,16 @@ describe('Gemini errors → Anthropic errors', () => {
     expect(info.message).toContain('API key not valid');
   });
 
+  it('reports a bad key (400 INVALID_ARGUMENT, reason API_KEY_INVALID) as an authentication error', () => {
+    const body = JSON.stringify({ error: {
+      code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } }],
+    } });
+    expect(geminiAdapter.translateError(400, body)).toEqual({
+      status: 401, type: 'authentication_error', message: 'Gemini answered HTTP 400 INVALID_ARGUMENT: API key not valid. Please pass a valid API key.',
+    });
+  });
+
   it('keeps long plain-text bodies short', () => {
     const info = geminiAdapter.translateError(500, 'x'.repeat(5000));
     expect(info.message.length).toBeLessThan(600);
