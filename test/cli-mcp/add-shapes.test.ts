@@ -119,4 +119,18 @@ describe('patchbay mcp add writes the entry Claude Code writes', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/<json>:1:17: trailing comma/);
   });
+
+  it('a broken .mcp.json does not stop a user-scope add, and is never overwritten by a project-scope add', async () => {
+    const sandbox = createSandbox();
+    const broken = '{\n  "mcpServers": {\n    "a": {"command": "x"},\n  }\n}\n';
+    sandbox.write(sandbox.mcpJson, broken);
+    const user = await sandbox.run(['add', '-s', 'user', 'ok', 'node', 'ok.js']);
+    expect(user.code).toBe(0);
+    const project = await sandbox.run(['add', '-s', 'project', 'p', 'node', 'p.js']);
+    expect(project.code).toBe(1);
+    expect(project.stderr).toContain(`${sandbox.mcpJson}:4:3: trailing comma`);
+    expect(project.stderr).toContain('Nothing was changed.');
+    expect(project.stderr).not.toContain('    at ');
+    expect(readFileSync(sandbox.mcpJson, 'utf8')).toBe(broken);
+  });
 });

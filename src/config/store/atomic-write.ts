@@ -33,12 +33,29 @@ export async function writeFileAtomic(file: string, data: string, options: Atomi
     // open()'s mode is filtered by the umask; chmod sets exactly the mode the old file had.
     if (options.mode !== undefined) await chmod(temp, options.mode);
     await pauseForCrashTests(temp);
-    await rename(temp, file);
+    await renameWithRetry(temp, file);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
   }
   await syncDirectory(dir);
+}
+
+/**
+ * On Windows a rename over a file that another process (an editor, an antivirus scanner, Claude
+ * Desktop) has open fails with EPERM/EBUSY for a moment; retry briefly, as graceful-fs does.
+ */
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || attempt >= 20 || !['EPERM', 'EACCES', 'EBUSY'].includes(code ?? '')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * (attempt + 1)));
+    }
+  }
 }
 
 async function syncDirectory(dir: string): Promise<void> {
