@@ -1,0 +1,49 @@
+/**
+ * The hosts `patchbay connect` knows: where each keeps its MCP servers, under which key, and the
+ * entry that launches Patchbay's stdio gateway there (absolute node and bin paths, because hosts
+ * start servers with a minimal PATH). File formats: shared/reference/claude-code-config-files.md.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { claudeDesktopConfigPath, claudeJsonPath } from '../config/locations.js';
+import { PatchbayError } from '../errors.js';
+
+export type HostId = 'claude-desktop' | 'claude-code' | 'cursor' | 'vscode';
+export const HOST_IDS: readonly HostId[] = ['claude-desktop', 'claude-code', 'cursor', 'vscode'];
+
+/** The name the gateway entry gets in a host's file. */
+export const GATEWAY_ENTRY_NAME = 'patchbay';
+
+export interface HostTarget {
+  id: HostId;
+  label: string;
+  file: string;
+  /** `mcpServers` everywhere except VS Code's `servers`. */
+  key: 'mcpServers' | 'servers';
+  entry: Record<string, unknown>;
+}
+
+export const PATCHBAY_BIN = fileURLToPath(new URL('../../bin/patchbay.js', import.meta.url));
+
+export function gatewayArgs(cwd?: string): string[] {
+  return cwd === undefined ? [PATCHBAY_BIN, 'gateway', '--stdio'] : [PATCHBAY_BIN, 'gateway', '--stdio', '--cwd', cwd];
+}
+
+export function resolveHost(id: string, projectRoot: string): HostTarget {
+  const command = process.execPath;
+  switch (id) {
+    case 'claude-desktop':
+      // `patchbay.disabled` keeps Patchbay's own hub from launching itself when it reads this
+      // file; hosts ignore the unknown key.
+      return { id, label: 'Claude Desktop', file: claudeDesktopConfigPath(), key: 'mcpServers', entry: { command, args: gatewayArgs(), env: {}, patchbay: { disabled: true } } };
+    case 'claude-code':
+      return { id, label: 'Claude Code (user scope)', file: claudeJsonPath(), key: 'mcpServers', entry: { type: 'stdio', command, args: gatewayArgs(), env: {}, patchbay: { disabled: true } } };
+    case 'cursor':
+      return { id, label: 'Cursor', file: join(homedir(), '.cursor', 'mcp.json'), key: 'mcpServers', entry: { command, args: gatewayArgs(), env: {} } };
+    case 'vscode':
+      return { id, label: 'VS Code (this project)', file: join(projectRoot, '.vscode', 'mcp.json'), key: 'servers', entry: { type: 'stdio', command, args: gatewayArgs(projectRoot) } };
+    default:
+      throw new PatchbayError('USAGE', `Unknown host "${id}"`, { hint: `Use one of: ${HOST_IDS.join(', ')}.` });
+  }
+}
