@@ -147,6 +147,11 @@ class ChatStreamTranslator implements StreamTranslator {
 
   private finish(): void {
     if (this.state !== 'open') return;
+    if (this.finishReason === 'error') {
+      // OpenRouter's finish_reason for a generation that failed upstream, when no error object came.
+      this.fail({ status: 502, type: 'api_error', message: 'Upstream provider ended the response with finish_reason "error"' });
+      return;
+    }
     for (const tool of this.tools.values()) {
       if (!tool.started) this.startTool(tool);
       const rest = tool.args.end(); // [21] repaired only when the arguments need it

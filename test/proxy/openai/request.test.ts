@@ -92,6 +92,25 @@ describe('case 3: images in a tool_result move to a following user message', () 
   });
 });
 
+describe('case 3: PDFs in a tool_result', () => {
+  it('move to the following user message as a file part, and text documents stay in the tool text', () => {
+    const body = upstreamBody(request({
+      messages: [
+        { role: 'user', content: 'read the spec' },
+        toolUseTurn,
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01A', content: [
+          { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjcK' }, title: 'spec.pdf' },
+          { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'changelog' } },
+        ] }] },
+      ],
+    }));
+    expect((body.messages as unknown[]).slice(2)).toEqual([
+      { role: 'tool', tool_call_id: 'toolu_01A', content: 'changelog\n(1 attachment of this result follows in the next user message)' },
+      { role: 'user', content: [{ type: 'file', file: { filename: 'spec.pdf', file_data: 'data:application/pdf;base64,JVBERi0xLjcK' } }] },
+    ]);
+  });
+});
+
 describe('case 4: several tool calls in one assistant turn', () => {
   it('makes one assistant message with N tool_calls and the text beside them', () => {
     const body = upstreamBody(request({

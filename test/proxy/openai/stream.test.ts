@@ -179,6 +179,11 @@ describe('case 15: an error inside a stream', () => {
     expect(JSON.stringify(events)).not.toContain('never seen');
   });
 
+  it('reports finish_reason "error" without an error object as an error, not a finished answer', () => {
+    const events = translateStream(sse([roleChunk, chunk({ content: 'Par' }), chunk({}, 'error')]));
+    expect(validateEventSequence(events).error).toEqual({ type: 'api_error', message: 'Upstream provider ended the response with finish_reason "error"' });
+  });
+
   it('maps a rate limit reported in the stream', () => {
     const events = translateStream(sse([{ error: { message: 'Rate limit exceeded: free-models-per-min', code: 429 } }]));
     expect(events).toEqual([{ type: 'error', error: { type: 'rate_limit_error', message: 'Upstream provider returned HTTP 429: Rate limit exceeded: free-models-per-min' } }]);
