@@ -50,7 +50,10 @@ export function parseGeminiResponse(body: unknown, context: TranslationContext):
   if (outcome.kind === 'error') throw new GeminiOutputError({ status: 500, type: 'api_error', message: outcome.message });
   message.stop_reason = outcome.stopReason;
   message.stop_sequence = outcome.stopSequence;
-  if (!collector.blocks.some((b) => b.type !== 'thinking')) collector.blocks.push({ type: 'text', text: emptyAnswerText(outcome.stopReason, candidate?.finishReason) });
+  // Thinking alone is no answer: a refusal after thoughts still gets its reason as text.
+  const hasAnswer = collector.blocks.some((b) => b.type === 'text' || b.type === 'tool_use');
+  if (!hasAnswer && outcome.stopReason === 'refusal') collector.text(emptyAnswerText('refusal', candidate?.finishReason));
+  else if (collector.blocks.length === 0) collector.blocks.push({ type: 'text', text: '' });
   return message;
 }
 

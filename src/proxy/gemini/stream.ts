@@ -21,7 +21,9 @@ export function createGeminiStreamTranslator(context: TranslationContext): Strea
   const parser = new SseParser();
   let builder: AnthropicStreamBuilder | undefined;
   let reader: PartReader | undefined;
+  /** Any block written; and a text or tool_use block written (thinking alone is no answer). */
   let wroteBlock = false;
+  let wroteAnswer = false;
   let finishReason: string | undefined;
   let finishMessage: string | undefined;
   let failed = false;
@@ -31,9 +33,9 @@ export function createGeminiStreamTranslator(context: TranslationContext): Strea
   const sink: BlockSink = {
     thinking: (text) => { if (text) { wroteBlock = true; builder?.thinking(text); } },
     signature: (signature) => { wroteBlock = true; builder?.thinkingSignature(signature); },
-    text: (text) => { if (text) { wroteBlock = true; builder?.text(text); } },
+    text: (text) => { if (text) { wroteBlock = wroteAnswer = true; builder?.text(text); } },
     tool: (id, name, input) => {
-      wroteBlock = true;
+      wroteBlock = wroteAnswer = true;
       builder?.toolStart(id, id, name);
       builder?.toolArguments(id, JSON.stringify(input));
     },
@@ -101,14 +103,12 @@ export function createGeminiStreamTranslator(context: TranslationContext): Strea
       finishMessage,
     });
     if (outcome.kind === 'error') { fail('api_error', outcome.message); return; }
-    if (!wroteBlock) {
-      // Never an empty content: one text block, written by hand because the builder skips empty text.
-      const text = outcome.stopReason === 'refusal' ? emptyAnswerText('refusal', finishReason) : '';
-      if (text) b.text(text);
-      else {
-        pending.push(...b.drain());
-        pending.push({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_stop', index: 0 });
-      }
+    // Never an empty content, and a filtered answer says why (emptyAnswerText). The empty text
+    // block is written by hand because the builder skips empty text.
+    if (!wroteAnswer && outcome.stopReason === 'refusal') b.text(emptyAnswerText('refusal', finishReason));
+    else if (!wroteBlock) {
+      pending.push(...b.drain());
+      pending.push({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_stop', index: 0 });
     }
     b.finish(outcome.stopReason, outcome.stopSequence);
   }

@@ -159,6 +159,17 @@ describe('Gemini stream → Anthropic events', () => {
     expect(validateStream(events).message.usage).toEqual({ input_tokens: 100, output_tokens: 2, cache_read_input_tokens: 200 });
   });
 
+  it('reads the same streamed or whole when only thoughts came, or thoughts then a filter', () => {
+    for (const chunks of [
+      [chunk([{ text: 'Thinking hard', thought: true }], { finishReason: 'MAX_TOKENS' })],
+      [chunk([{ text: 'Thinking hard', thought: true }]), { candidates: [{ finishReason: 'SAFETY', index: 0 }] }],
+    ]) {
+      const streamed = validateStream(translate(encoder.encode(sse(chunks)))).message;
+      expect(normalize(streamed)).toEqual(normalize(geminiAdapter.parseResponse(merged(chunks), context(['get_weather', 'Read']))));
+      expect(streamed.content[0]).toMatchObject({ type: 'thinking', thinking: 'Thinking hard' });
+    }
+  });
+
   it('maps MAX_TOKENS and recovers a stop sequence', () => {
     const max = validateStream(translate(encoder.encode(sse([chunk([{ text: 'long' }], { finishReason: 'MAX_TOKENS' })])))).message;
     expect(max.stop_reason).toBe('max_tokens');
