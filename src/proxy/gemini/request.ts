@@ -95,14 +95,16 @@ function generation(request: MessagesRequest, model: string): GeminiGenerationCo
 
 /**
  * Anthropic `thinking` → `thinkingConfig` (https://ai.google.dev/gemini-api/docs/thinking).
- * `disabled` and an absent `thinking` leave the model's default: Gemini 2.5 Pro and Gemini 3
- * cannot turn thinking off (a budget of 0 is a 400), and the thoughts stay hidden anyway.
+ * Without thinking (`disabled`, or no `thinking` at all, as in Claude Code's background calls)
+ * Gemini 2.5 Flash gets a budget of 0, as Anthropic would not think either; other models keep
+ * their default, because 2.5 Pro and Gemini 3 cannot turn thinking off (a budget of 0 is a 400)
+ * and older models reject thinkingConfig. Their thoughts stay hidden anyway.
  * Gemini 3 takes `thinkingLevel` (and rejects it together with a budget): used when the client
  * states an `output_config.effort`.
  */
 function thinkingConfig(request: MessagesRequest, model: string): GeminiThinkingConfig | undefined {
   const thinking = request.thinking;
-  if (!thinking || thinking.type === 'disabled') return undefined;
+  if (!thinking || thinking.type === 'disabled') return /gemini-2\.5-flash/.test(model) ? { thinkingBudget: 0 } : undefined;
   const effort = request.output_config?.effort;
   if (/gemini-3/.test(model) && typeof effort === 'string') {
     return { includeThoughts: true, thinkingLevel: effort === 'low' || effort === 'minimal' ? 'low' : 'high' };

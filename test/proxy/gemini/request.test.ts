@@ -81,12 +81,15 @@ describe('Anthropic request → Gemini request', () => {
     expect(build(referenceRequest('turn1'), 'gemini-3-pro-preview').generationConfig!.thinkingConfig).toEqual({ includeThoughts: true, thinkingLevel: 'high' });
   });
 
-  it('maps thinking budgets, capped to what the model accepts, and leaves the default when disabled', () => {
+  it('maps thinking budgets, capped to what the model accepts, and turns thinking off where the model can', () => {
     const base: MessagesRequest = { model: 'c', max_tokens: 40000, messages: [{ role: 'user', content: 'x' }] };
     expect(build({ ...base, thinking: { type: 'enabled', budget_tokens: 2048 } }).generationConfig!.thinkingConfig).toEqual({ includeThoughts: true, thinkingBudget: 2048 });
     expect(build({ ...base, thinking: { type: 'enabled', budget_tokens: 31999 } }, 'gemini-2.5-flash').generationConfig!.thinkingConfig!.thinkingBudget).toBe(24576);
     expect(build({ ...base, thinking: { type: 'disabled' } }).generationConfig!.thinkingConfig).toBeUndefined();
     expect(build(base).generationConfig!.thinkingConfig).toBeUndefined();
+    expect(build(base, 'gemini-2.5-flash').generationConfig!.thinkingConfig).toEqual({ thinkingBudget: 0 });
+    expect(build({ ...base, thinking: { type: 'disabled' } }, 'gemini-2.5-flash-lite').generationConfig!.thinkingConfig).toEqual({ thinkingBudget: 0 });
+    expect(build(base, 'gemini-2.0-flash').generationConfig!.thinkingConfig).toBeUndefined();
   });
 
   it('maps sampling, stop sequences (at most 5) and JSON output format', () => {
