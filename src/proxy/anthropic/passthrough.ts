@@ -6,7 +6,8 @@
  * Responses stream back byte for byte; `createUsageTap` reads usage on the side for accounting.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ErrorType, MessagesRequest } from '../anthropic-types.js';
+import type { ErrorType, Message, MessagesRequest } from '../anthropic-types.js';
+import { isGeminiSignature } from '../gemini/signature.js';
 import type { UpstreamErrorInfo, UpstreamTarget } from '../provider.js';
 import { SseParser } from '../sse-parser.js';
 import type { UpstreamRequest } from '../server/upstream.js';
@@ -38,8 +39,39 @@ export function buildPassthroughRequest(
   headers['anthropic-version'] ??= '2023-06-01';
   if (target.provider.apiKey) headers['x-api-key'] = target.provider.apiKey;
   Object.assign(headers, target.provider.headers);
-  const body = target.model === request.model ? raw : JSON.stringify({ ...request, model: target.model });
+  const foreign = hasForeignThinking(request.messages);
+  const body = target.model === request.model && !foreign
+    ? raw
+    : JSON.stringify({ ...request, model: target.model, ...(foreign ? { messages: withoutForeignThinking(request.messages) } : {}) });
   return { url: `${target.provider.baseUrl}${endpoint}${query}`, method: 'POST', headers, body };
+}
+
+/**
+ * Thinking blocks another provider produced: Gemini's (signature in Patchbay's envelope) and
+ * OpenAI-compatible reasoning (empty signature). Anthropic verifies signatures and answers 400
+ * to a conversation that carries these, which happens when a conversation changes route
+ * (a fallback, or a scenario rule); they are dropped on the way to Anthropic.
+ */
+function isForeignThinking(block: { type: string; signature?: unknown }): boolean {
+  return block.type === 'thinking' && (typeof block.signature !== 'string' || block.signature === '' || isGeminiSignature(block.signature));
+}
+
+export function hasForeignThinking(messages: Message[]): boolean {
+  for (const message of messages) {
+    if (message.role !== 'assistant' || typeof message.content === 'string') continue;
+    for (const block of message.content) if (isForeignThinking(block)) return true;
+  }
+  return false;
+}
+
+export function withoutForeignThinking(messages: Message[]): Message[] {
+  const out: Message[] = [];
+  for (const message of messages) {
+    if (message.role !== 'assistant' || typeof message.content === 'string') { out.push(message); continue; }
+    const content = message.content.filter((block) => !isForeignThinking(block));
+    if (content.length > 0) out.push({ ...message, content });
+  }
+  return out;
 }
 
 /** Anthropic's error bodies are already in the right shape; anything else (HTML from a load balancer) is wrapped. */

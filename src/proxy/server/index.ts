@@ -136,16 +136,12 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   };
 }
 
-interface UsageStoreModule { openUsageStore(file?: string): UsageSink & { close(): Promise<void> } }
-
+/** Patchbay's SQLite usage store; a proxy that cannot open it still serves, and says why. */
 async function openDefaultUsageStore(log: (line: string) => void): Promise<(UsageSink & { close(): Promise<void> }) | undefined> {
-  const specifier = '../../store/usage-store.js';
   try {
-    const module = (await import(/* @vite-ignore */ specifier)) as UsageStoreModule;
-    return module.openUsageStore();
+    const { openUsageStore } = await import('../../store/usage-store.js');
+    return openUsageStore();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url/i.test(String(error))) return undefined;
     log(`usage is not recorded: ${(error as Error).message}`);
     return undefined;
   }

@@ -102,4 +102,25 @@ describe('Anthropic passthrough', () => {
     expect((error as { headers: Headers }).headers.get('retry-after')).toBe('0');
     expect(upstream.requests.length - before).toBe(3); // retry.maxAttempts
   });
+
+  it('drops thinking blocks other providers produced (Gemini envelope, empty signature) and keeps Anthropic\'s', async () => {
+    const before = upstream.requests.length;
+    const thinking = (signature: string) => ({ type: 'thinking' as const, thinking: 'hm', signature });
+    await h.client.messages.create({
+      model: 'claude-opus-4-8', max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'q1' },
+        { role: 'assistant', content: [thinking('patchbay.gemini.v1.W3sicyI6ImFiYyJ9XQ'), { type: 'text', text: 'a1' }] },
+        { role: 'user', content: 'q2' },
+        { role: 'assistant', content: [thinking(''), { type: 'text', text: 'a2' }] },
+        { role: 'user', content: 'q3' },
+        { role: 'assistant', content: [thinking('EqQBCgIYAhIM1gbcDa9GJwZA2b3h'), { type: 'text', text: 'a3' }] },
+        { role: 'user', content: 'q4' },
+      ],
+    });
+    const sent = upstream.requests[before]!.json<{ messages: Array<{ content: unknown }> }>();
+    expect(sent.messages[1]!.content).toEqual([{ type: 'text', text: 'a1' }]);
+    expect(sent.messages[3]!.content).toEqual([{ type: 'text', text: 'a2' }]);
+    expect(sent.messages[5]!.content).toEqual([thinking('EqQBCgIYAhIM1gbcDa9GJwZA2b3h'), { type: 'text', text: 'a3' }]);
+  });
 });

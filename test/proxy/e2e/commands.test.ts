@@ -86,6 +86,12 @@ describe('patchbay proxy', () => {
     expect(result.stdout).toContain('default     → openai,gpt-4.1');
     expect(result.stdout).toContain('background  → openai,small-model');
     expect(result.stdout + result.stderr).not.toContain('sk-upstream');
+    // The request went into Patchbay's SQLite usage store, under the test's temporary HOME.
+    const { openUsageStore } = await import('../../../src/store/usage-store.js');
+    const store = openUsageStore();
+    const rows = store.query({ by: 'model' });
+    await store.close();
+    expect(rows).toContainEqual(expect.objectContaining({ key: 'gpt-4.1', requests: 1, inputTokens: 12, outputTokens: 5, errors: 0 }));
   });
 
   it('explains a config mistake with file and field instead of a stack trace', async () => {
