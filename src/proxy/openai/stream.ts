@@ -48,6 +48,7 @@ class ChatStreamTranslator implements StreamTranslator {
   private refusal = false;
   private tail = '';
   private lastToolKey: string | number | undefined;
+  private readonly indexKeys = new Map<number, string | number>();
   /** Until the first SSE event, the raw text is kept in case the body is not SSE at all [20]. */
   private sawEvent = false;
   private sniffDecoder: TextDecoder | undefined = new TextDecoder();
@@ -118,7 +119,7 @@ class ChatStreamTranslator implements StreamTranslator {
 
   /** [4] Each `index` is its own tool call, however the deltas of several calls interleave. */
   private toolCall(call: ChatResponseToolCall): void {
-    const key = typeof call.index === 'number' ? call.index : call.id !== undefined && call.id.length > 0 ? `id:${call.id}` : this.lastToolKey ?? 0;
+    const key = this.toolKey(call);
     this.lastToolKey = key;
     let tool = this.tools.get(key);
     if (tool === undefined) {
@@ -136,6 +137,22 @@ class ChatStreamTranslator implements StreamTranslator {
     if (forward.length === 0) return;
     if (tool.started) this.builder.toolArguments(key, forward);
     else tool.pending += forward;
+  }
+
+  /**
+   * Which call a delta belongs to: by `index`; by `id` when a server sends no index (Gemini's
+   * OpenAI endpoint); else the last call. A new id at an index already used by another id is a new
+   * call: some servers (older Ollama) send every complete call at index 0.
+   */
+  private toolKey(call: ChatResponseToolCall): string | number {
+    const id = typeof call.id === 'string' && call.id.length > 0 ? call.id : undefined;
+    if (typeof call.index !== 'number') return id !== undefined ? `id:${id}` : this.lastToolKey ?? 0;
+    const key = this.indexKeys.get(call.index) ?? call.index;
+    const existing = this.tools.get(key);
+    if (id === undefined || existing?.id === undefined || existing.id === id) return key;
+    const fresh = `id:${id}`;
+    this.indexKeys.set(call.index, fresh);
+    return fresh;
   }
 
   private startTool(tool: ToolCallState): void {

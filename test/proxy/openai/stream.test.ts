@@ -54,6 +54,29 @@ describe('case 4: parallel tool calls interleaved by index', () => {
     ]);
   });
 
+  it('separates complete calls that a server sends all at index 0 (older Ollama)', () => {
+    const events = translateStream(sse([
+      roleChunk,
+      chunk({ tool_calls: [{ index: 0, id: 'call_x1', type: 'function', function: { name: 'Read', arguments: '{"file_path":"a"}' } }] }),
+      chunk({ tool_calls: [{ index: 0, id: 'call_x2', type: 'function', function: { name: 'Read', arguments: '{"file_path":"b"}' } }] }),
+      chunk({}, 'tool_calls'),
+    ]));
+    expect(validateEventSequence(events).message.content).toEqual([
+      { type: 'tool_use', id: 'call_x1', name: 'Read', input: { file_path: 'a' } },
+      { type: 'tool_use', id: 'call_x2', name: 'Read', input: { file_path: 'b' } },
+    ]);
+  });
+
+  it('follows calls by id when a server sends no index (Gemini OpenAI endpoint)', () => {
+    const events = translateStream(sse([
+      roleChunk,
+      chunk({ tool_calls: [{ id: 'g1', type: 'function', function: { name: 'A', arguments: '{"n":1}' } }] }),
+      chunk({ tool_calls: [{ id: 'g2', type: 'function', function: { name: 'B', arguments: '{"n":2}' } }] }),
+      chunk({}, 'tool_calls'),
+    ]));
+    expect(validateEventSequence(events).message.content.map((b) => (b as { name: string }).name)).toEqual(['A', 'B']);
+  });
+
   it('keeps text before the tool calls in its own block', () => {
     const events = translateStream(sse([roleChunk, chunk({ content: 'Let me look.' }), toolDelta(0, { id: 'call_1', name: 'Bash', args: '{"command":"pwd"}' }), chunk({}, 'tool_calls'), usageChunk(10, 5)]));
     expect(validateEventSequence(events).message.content).toEqual([
