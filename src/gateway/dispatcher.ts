@@ -126,6 +126,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (method === 'ping') return session.era === 'modern' ? { resultType: 'complete' } : {};
       if (method === 'server/discover') return this.discover();
       if (session.era === 'modern') return modern.serve(session, request, link);
+      if (method === 'logging/setLevel') session.logLevel = String(request.params?.level ?? 'info');
       const controller = new AbortController();
       session.inFlight.set(request.id, controller);
       link.onAbort = () => controller.abort(new Error('The client closed the connection'));

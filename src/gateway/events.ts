@@ -47,6 +47,10 @@ export function createEventFanout(hub: Hub, sessions: SessionStore): EventFanout
           listener.sink.send(notificationMessage(method, { _meta: { [SUBSCRIPTION_ID_META_KEY]: listener.subscriptionId } }));
         }
       }
+    } else if (event.type === 'message') {
+      // A server's log line outside any call: only sessions that asked for logs get it.
+      const message = notificationMessage('notifications/message', event.params);
+      for (const session of sessions.values()) if (session.logLevel !== undefined) session.sink?.send(message);
     } else if (event.type === 'resource_updated') {
       for (const id of event.sessionIds) {
         const listener = bySession.get(id);

@@ -32,6 +32,10 @@ export interface Session {
   readonly pending: Map<JsonRpcId, PendingClientRequest>;
   /** The legacy GET stream (or stdout for stdio), if one is open. */
   sink: MessageSink | undefined;
+  /** Set by logging/setLevel: the session wants server log messages that belong to no call. */
+  logLevel: string | undefined;
+  /** Last time the client sent anything (ms since epoch), for the idle sweep. */
+  lastSeen: number;
   nextRequestId(): string;
 }
 
@@ -46,6 +50,8 @@ export function createSession(era: 'legacy' | 'modern', protocolVersion: string,
     inFlight: new Map(),
     pending: new Map(),
     sink: undefined,
+    logLevel: undefined,
+    lastSeen: Date.now(),
     nextRequestId: () => `pb-${++counter}`,
   };
 }

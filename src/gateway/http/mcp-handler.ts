@@ -29,6 +29,8 @@ import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
 
 export interface McpHandlerOptions {
+  /** A legacy session idle this long with no open stream and no call is ended (default 1 h). */
+  sessionIdleMs?: number;
   hub: Hub;
   dispatcher: Dispatcher;
   sessions: SessionStore;
@@ -48,8 +50,20 @@ const SESSION_HEADER = 'mcp-session-id';
 
 export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const { hub, dispatcher, sessions, fanout } = options;
-  const openStreams = new Set<ServerResponse>();
+  /** Open long-lived streams, with the message that ends each gracefully (listen streams). */
+  const openStreams = new Map<ServerResponse, string | undefined>();
   let modernCounter = 0;
+  // Clients that vanish without DELETE (crashed hosts, closed laptops) would otherwise keep
+  // their sessions forever; the spec lets a server end a session at any time (the client then
+  // gets 404 and initializes again).
+  const idleMs = options.sessionIdleMs ?? 3_600_000;
+  const sweep = setInterval(() => {
+    const cutoff = Date.now() - idleMs;
+    for (const session of [...sessions.values()]) {
+      if (session.era === 'legacy' && session.id !== 'stdio' && session.lastSeen < cutoff && session.sink === undefined && session.inFlight.size === 0) endSession(session);
+    }
+  }, Math.min(60_000, idleMs));
+  sweep.unref();
 
   function sendJson(res: ServerResponse, status: number, body: string, headers?: Record<string, string>): void {
     res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -76,7 +90,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   function listen(session: Session, request: JsonRpcRequest, res: ServerResponse): void {
     const filter = (request.params?.notifications ?? {}) as Record<string, unknown>;
     const stream = openEventStream(res);
-    openStreams.add(res);
+    // SEP-2575: a server that ends a subscription on purpose answers the listen request.
+    openStreams.set(res, resultResponse(request.id, { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META_KEY]: request.id } }));
     const listener = { sessionId: session.id, subscriptionId: request.id, filter, sink: stream };
     fanout.addListener(listener);
     // SEP-2575: the server acknowledges with the filter it will honour before any event.
@@ -159,6 +174,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       return;
     }
     const session = sessions.get(sessionId);
+    if (session !== undefined) session.lastSeen = Date.now();
     if (session === undefined) {
       // Spec: 404 tells the client its session is gone and it must initialize again.
       sendJson(res, 404, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, 'Session not found: it ended or the gateway restarted; initialize a new session'));
@@ -199,7 +215,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     }
     const stream = openEventStream(res, { 'mcp-session-id': session.id });
     session.sink = stream;
-    openStreams.add(res);
+    openStreams.set(res, undefined);
     res.on('close', () => {
       openStreams.delete(res);
       if (session.sink === stream) session.sink = undefined;
@@ -243,8 +259,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       }
     },
     closeAll() {
+      clearInterval(sweep);
       for (const session of [...sessions.values()]) endSession(session);
-      for (const res of openStreams) res.end();
+      for (const [res, last] of openStreams) res.end(last === undefined ? undefined : `event: message\ndata: ${last}\n\n`);
       openStreams.clear();
       dispatcher.modern.abortAll();
     },

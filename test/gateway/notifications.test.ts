@@ -1,0 +1,73 @@
+/**
+ * Messages that belong to no request: a server adding a tool must reach every client as
+ * tools/list_changed — over the session's GET stream for legacy clients, over a
+ * `subscriptions/listen` stream for 2026-07-28 clients — and the new tool must be callable.
+ * Shutdown ends a listen stream gracefully (the empty listen result), not as a dropped stream.
+ */
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ECHO_SERVER, startGateway, stdioServer, type Running } from './helpers/harness.js';
+
+const TOKEN = 'pb_notifications';
+
+describe('list_changed and listen streams', () => {
+  let running: Running;
+  beforeAll(async () => {
+    running = await startGateway([stdioServer('echo', ECHO_SERVER)], { token: TOKEN });
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  function transport() {
+    return new StreamableHTTPClientTransport(new URL(running.url), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } });
+  }
+
+  it('legacy: tools/list_changed arrives on the GET stream and the new tool is callable', async () => {
+    const client = new Client({ name: 'legacy-listener', version: '1' });
+    const changed = new Promise<void>((resolve) => client.setNotificationHandler('notifications/tools/list_changed', () => resolve()));
+    await client.connect(transport());
+    // The SDK opens the GET stream right after initialize; wait until the gateway has it.
+    const session = () => [...running.gateway.sessions.values()].find((s) => s.clientInfo?.name === 'legacy-listener');
+    for (let i = 0; i < 100 && session()?.sink === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(session()?.sink).toBeDefined();
+    const grown = await client.callTool({ name: 'echo__grow', arguments: {} });
+    const name = (grown.content as { text: string }[])[0]!.text;
+    await changed;
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain(`echo__${name}`);
+    expect((await client.callTool({ name: `echo__${name}`, arguments: {} })).content).toEqual([{ type: 'text', text: name }]);
+    await client.close();
+  });
+
+  it('2026-07-28: a listen stream acknowledges its filter and delivers tools/list_changed', async () => {
+    const client = new Client({ name: 'modern-listener', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    let count = 0;
+    const changed = new Promise<void>((resolve) => client.setNotificationHandler('notifications/tools/list_changed', () => {
+      count++;
+      resolve();
+    }));
+    await client.connect(transport());
+    const subscription = await client.listen({ toolsListChanged: true });
+    expect(subscription.honoredFilter).toMatchObject({ toolsListChanged: true });
+    expect([...running.gateway.fanout.listeners()]).toHaveLength(1);
+    await client.callTool({ name: 'echo__grow', arguments: {} });
+    await changed;
+    expect(count).toBeGreaterThanOrEqual(1);
+    await subscription.close();
+    expect(await subscription.closed).toBe('local');
+    for (let i = 0; i < 50 && [...running.gateway.fanout.listeners()].length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect([...running.gateway.fanout.listeners()]).toHaveLength(0);
+    await client.close();
+  });
+
+  it('2026-07-28: shutdown ends a listen stream gracefully', async () => {
+    const own = await startGateway([stdioServer('echo', ECHO_SERVER)], { token: TOKEN });
+    const client = new Client({ name: 'graceful', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(own.url), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } }));
+    const subscription = await client.listen({ toolsListChanged: true });
+    await own.close();
+    expect(await subscription.closed).toBe('graceful');
+    await client.close().catch(() => undefined);
+  });
+});
