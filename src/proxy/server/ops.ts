@@ -3,7 +3,7 @@
  * adapters (src/proxy/openai, src/proxy/gemini) and proxy ops (token estimate, rate limits,
  * usage store, prices). The types below mirror those modules' published signatures, so the
  * server depends on the shape, not on the file; each module is imported lazily, which also keeps
- * `patchbay --help` fast. Proxy ops' modules are optional until they land (see loadOps).
+ * `patchbay --help` fast.
  */
 import type { MessagesRequest } from '../anthropic-types.js';
 import type { ProviderAdapter, ProviderKind } from '../provider.js';
@@ -46,24 +46,8 @@ export interface ProxyOps {
   costOf?: (provider: string, model: string, usage: TokenUsage) => number | null;
 }
 
-interface PricesModule {
-  parsePriceTable(raw: unknown, where: string): unknown;
-  costOf(prices: unknown, provider: string, model: string, usage: TokenUsage): number | null;
-}
-
-// A specifier in a variable: the price table belongs to proxy ops and may land after this file.
-const PRICES = '../cost/prices.js';
 
 
-async function optionalImport<T>(specifier: string): Promise<T | undefined> {
-  try {
-    return (await import(/* @vite-ignore */ specifier)) as T;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|Does the file exist/i.test(String((error as Error).message))) return undefined;
-    throw error;
-  }
-}
 
 export interface LoadOpsOptions {
   rateLimits: unknown;
@@ -82,19 +66,10 @@ export async function loadOps(options: LoadOpsOptions): Promise<ProxyOps> {
     const rules = parseRateLimits(options.rateLimits, `${options.source}: proxy.rateLimits`);
     if (rules.length > 0) ops.rateLimiter = createRateLimiter(rules);
   }
-  if (options.prices !== undefined) {
-    const prices = await optionalImport<PricesModule>(PRICES);
-    if (prices) {
-      const table = prices.parsePriceTable(options.prices, `${options.source}: proxy.prices`);
-      ops.costOf = (provider, model, usage) => prices.costOf(table, provider, model, usage);
-    } 
-  } else {
-    const prices = await optionalImport<PricesModule>(PRICES);
-    if (prices) {
-      const table = prices.parsePriceTable(undefined, 'built-in prices');
-      ops.costOf = (provider, model, usage) => prices.costOf(table, provider, model, usage);
-    }
-  }
+  // Undefined prices: the built-in table alone (Anthropic, OpenAI, Gemini list prices).
+  const { parsePriceTable, costOf } = await import('../cost/prices.js');
+  const table = parsePriceTable(options.prices, `${options.source}: proxy.prices`);
+  ops.costOf = (provider, model, usage) => costOf(table, provider, model, usage);
   return ops;
 }
 

@@ -33,6 +33,7 @@ beforeAll(async () => {
     aliases: { 'needs-key': 'nokey,gemini-2.5-flash' },
     fallbacks: { default: ['backup,gpt-4.1-b'], background: ['backup,small-b'] },
     maxRequestBytes: 64 * 1024,
+    prices: { 'backup,small-b': { input: 1, output: 4 } },
   }, { K1: 'key-one', K2: 'key-two' });
 });
 afterAll(async () => {
@@ -124,7 +125,9 @@ describe('fallbacks', () => {
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from small-b.' }]);
     expect(backup.requests.length).toBe(before + 1);
     expect(backup.requests.at(-1)!.headers.authorization).toBe('Bearer key-two');
-    expect(h.usage.at(-1)).toMatchObject({ provider: 'backup', model: 'small-b', requestModel: 'claude-haiku-4-5', status: 200 });
+    expect(h.usage.at(-1)).toMatchObject({ provider: 'backup', model: 'small-b', requestModel: 'claude-haiku-4-5', status: 200, inputTokens: 12, outputTokens: 5 });
+    // proxy.prices: $1 and $4 per million input and output tokens.
+    expect(h.usage.at(-1)!.costUsd).toBeCloseTo((12 * 1 + 5 * 4) / 1e6, 12);
   });
 
   it('falls back after the primary keeps failing with 503, streamed', async () => {
