@@ -136,13 +136,14 @@ function convert(input: unknown, walk: Walk): GeminiSchema {
 function applyEnum(node: Json, out: GeminiSchema): void {
   const values = Array.isArray(node.enum) ? node.enum : 'const' in node ? [node.const] : undefined;
   if (!values || values.length === 0) return;
-  if (values.every((v) => typeof v === 'string') && (out.type === 'STRING' || out.type === undefined)) {
+  const present = values.filter((v) => v !== null);
+  if (present.length < values.length) out.nullable = true;
+  if (present.length > 0 && present.every((v) => typeof v === 'string') && (out.type === 'STRING' || out.type === undefined)) {
     out.type = 'STRING';
-    out.enum = values as string[];
+    out.enum = present as string[];
     return;
   }
-  const listed = values.filter((v) => v !== null).map((v) => JSON.stringify(v)).join(', ');
-  if (values.includes(null)) out.nullable = true;
+  const listed = present.map((v) => JSON.stringify(v)).join(', ');
   if (listed) out.description = joinDescription(out.description, `One of: ${listed}.`);
 }
 

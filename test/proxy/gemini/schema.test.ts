@@ -83,6 +83,7 @@ describe('JSON Schema → Gemini schema subset', () => {
   it('turns const into a one-value enum and describes non-string enums', () => {
     expect(toGeminiSchema({ const: 'fixed' })).toEqual({ type: 'STRING', enum: ['fixed'] });
     expect(toGeminiSchema({ type: 'integer', enum: [1, 2, 3], description: 'Level.' })).toEqual({ type: 'INTEGER', description: 'Level. One of: 1, 2, 3.' });
+    expect(toGeminiSchema({ type: ['string', 'null'], enum: ['a', 'b', null] })).toEqual({ type: 'STRING', nullable: true, enum: ['a', 'b'] });
   });
 
   it('maps nullable unions and type arrays', () => {
