@@ -16,9 +16,9 @@ describe('stdio env policy', () => {
       },
       entryEnv: { GITHUB_TOKEN: 'ghp_x', PATH: '/custom/bin' },
       passEnv: ['RANDOM_APP_SETTING'],
+      platform: 'win32',
     });
     expect(env).toEqual({
-      Path: 'C:\\Windows',
       SystemRoot: 'C:\\Windows',
       APPDATA: 'C:\\Users\\a\\AppData\\Roaming',
       LC_CTYPE: 'UTF-8',

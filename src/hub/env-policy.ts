@@ -36,6 +36,8 @@ export interface ServerEnvOptions {
   entryEnv?: Record<string, string>;
   /** Extra variable names the hub is configured to pass to every server. */
   passEnv?: readonly string[];
+  /** Default process.platform. */
+  platform?: NodeJS.Platform;
 }
 
 export function isPassThroughVariable(name: string, extra: readonly string[] = []): boolean {
@@ -51,6 +53,13 @@ export function buildServerEnv(options: ServerEnvOptions = {}): Record<string, s
   for (const [name, value] of Object.entries(hubEnv)) {
     if (value !== undefined && isPassThroughVariable(name, options.passEnv)) env[name] = value;
   }
-  for (const [name, value] of Object.entries(options.entryEnv ?? {})) env[name] = value;
+  for (const [name, value] of Object.entries(options.entryEnv ?? {})) {
+    // Windows names are case-insensitive: the entry's `PATH` replaces the hub's `Path`, rather
+    // than handing the child two spellings and letting it pick one.
+    if ((options.platform ?? process.platform) === 'win32') {
+      for (const existing of Object.keys(env)) if (existing.toUpperCase() === name.toUpperCase()) delete env[existing];
+    }
+    env[name] = value;
+  }
   return env;
 }

@@ -55,6 +55,24 @@ export function createRouter(deps: RouterDeps) {
     }
   }
 
+  /**
+   * A down server's tools leave the catalog, so a call to one would read "Unknown tool". When the
+   * name carries the prefix of a server that is not ready, say that instead, with its reason.
+   */
+  function throwIfOwnerIsDown(name: string): void {
+    for (const r of deps.records.values()) {
+      const prefix = r.server.entry.patchbay?.prefix ?? r.server.name;
+      if (prefix === '' || !name.startsWith(`${prefix}__`)) continue;
+      const status = r.supervisor?.status();
+      if (!status || status.state === 'ready') continue;
+      throw new HubRpcError(
+        SERVER_UNAVAILABLE,
+        `Server "${r.server.name}" is not available (${status.state}${status.reason ? `: ${status.reason}` : ''})`,
+        { server: r.server.name },
+      );
+    }
+  }
+
   function uriOwner(uri: unknown): string {
     if (typeof uri !== 'string') throw new HubRpcError(INVALID_PARAMS, 'params.uri must be a string');
     const owner = deps.catalog().serverForUri(uri);
@@ -129,6 +147,7 @@ export function createRouter(deps: RouterDeps) {
         const name = params.name;
         const found = typeof name === 'string' ? (isTool ? catalog.tool(name) : catalog.prompt(name)) : undefined;
         if (!found) {
+          if (typeof name === 'string') throwIfOwnerIsDown(name);
           // MCP 2025-11-25: an unknown tool is a protocol error (-32602), not a tool result.
           throw new HubRpcError(INVALID_PARAMS, `Unknown ${isTool ? 'tool' : 'prompt'}: ${String(name)}`);
         }

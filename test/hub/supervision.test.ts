@@ -52,8 +52,10 @@ describe('hub supervision with real child processes', () => {
     expect(broken.reason).toMatch(/gave up after 3 restarts within 60 s/);
     expect(state(hub, 'fine').state).toBe('ready');
     const client = fakeClient('s1');
+    // Its tools are gone from the list, and a call to one says why rather than "unknown tool".
     await expect(hub.request('tools/call', { name: 'broken__echo', arguments: { text: 'x' } }, client)).rejects.toMatchObject({
-      code: -32602,
+      code: -32000,
+      message: expect.stringMatching(/^Server "broken" is not available \(failed: failed to start: exited with code 2.*gave up after 3 restarts/),
     });
     expect(textOf(await hub.request('tools/call', { name: 'fine__echo', arguments: { text: 'x' } }, client))).toBe('fine:x');
     await hub.logs.flush();
