@@ -3,8 +3,18 @@
  * lazily imports the module that does the work, so `patchbay --help` stays fast.
  */
 import { Command } from 'commander';
-import { registerMcp } from './commands/mcp.js';
+import { registerClaude } from './commands/claude.js';
+import { registerConnect } from './commands/connect.js';
+import { registerCost } from './commands/cost.js';
+import { registerDisconnect } from './commands/disconnect.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerEnv } from './commands/env.js';
+import { registerGateway } from './commands/gateway.js';
+import { registerLogs } from './commands/logs.js';
+import { registerMcp } from './commands/mcp.js';
+import { registerProxy } from './commands/proxy.js';
+import { registerToken } from './commands/token.js';
+import { registerUp } from './commands/up.js';
 
 export function buildProgram(): Command {
   const program = new Command('patchbay')
@@ -12,7 +22,20 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError();
+  // Registry and diagnosis
   registerMcp(program);
   registerDoctor(program);
+  // Hub and gateway
+  registerUp(program);
+  registerGateway(program);
+  registerConnect(program);
+  registerDisconnect(program);
+  registerLogs(program);
+  registerToken(program);
+  // Model proxy
+  registerProxy(program);
+  registerClaude(program);
+  registerEnv(program);
+  registerCost(program);
   return program;
 }
