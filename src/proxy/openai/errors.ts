@@ -127,6 +127,8 @@ export function safe(message: string): string {
   const redacted = message
     .replace(/\b(?:sk|rk|pk|gsk|xai)[-_][A-Za-z0-9_\-*.]{6,}/gi, '[redacted]')
     .replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]')
-    .replace(/\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{32,}\b/g, '[redacted]');
+    // Bare keys (Azure's 32 hex characters, most vendors' random tokens): long runs of letters and
+    // digits. Underscored names (tools, models) are left readable.
+    .replace(/\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{32,}\b/g, '[redacted]');
   return redacted.length > MAX_MESSAGE ? `${redacted.slice(0, MAX_MESSAGE - 1)}…` : redacted;
 }

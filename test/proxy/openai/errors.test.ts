@@ -73,6 +73,11 @@ describe('case 15: body shapes', () => {
     expect(translate(400, 'bad header Authorization: Bearer abc.def.ghi').message).toBe('Upstream provider returned HTTP 400: bad header Authorization: Bearer [redacted]');
   });
 
+  it('leaves long tool and model names readable', () => {
+    const name = 'mcp__github_enterprise_server__list_pull_requests_v2';
+    expect(translate(400, openAIError(`Invalid 'tools[3].function.name': ${name}`, 'invalid_request_error')).message).toContain(name);
+  });
+
   it('keeps messages short', () => {
     expect(translate(500, 'x '.repeat(5000)).message.length).toBeLessThanOrEqual(500);
   });
