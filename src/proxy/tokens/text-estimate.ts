@@ -13,6 +13,7 @@ import { PUNCT_VOCAB } from './punct-vocab.js';
 const WORD = buildWordTable();
 const PREFIX_EXTRA = buildPrefixTable();
 const SPACE = buildWhitespaceTable('s', 1 / 30);
+const SPACE_RUN = 128;
 const NEWLINE = buildWhitespaceTable('n', 1 / 30);
 const PUNCT = buildPunctTrie(PUNCT_VOCAB);
 
@@ -137,7 +138,8 @@ function createSink(text: string, tally: Tally): PieceSink {
         tally.tokens += punctTokens(text, start, end);
         return;
       case PieceKind.Space:
-        tally.tokens += letters < WS_CAP ? SPACE[letters]! : SPACE[WS_CAP]! * letters;
+        // o200k has single tokens for runs of up to about 128 spaces (indentation, alignment).
+        tally.tokens += letters < WS_CAP ? SPACE[letters]! : Math.ceil(letters / SPACE_RUN);
         return;
       case PieceKind.Newline:
         tally.tokens += letters < WS_CAP ? NEWLINE[letters]! : NEWLINE[WS_CAP]! * letters;
