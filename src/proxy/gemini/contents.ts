@@ -112,8 +112,8 @@ function toolResultParts(block: ToolResultBlock, callNames: Map<string, string>,
   const text = texts.join('\n');
   const name = callNames.get(block.tool_use_id);
   if (name === undefined) {
-    // A result whose call is no longer in the conversation (compacted history): Gemini would
-    // reject a functionResponse that answers no functionCall, so the result travels as text.
+    // A result for a call that is not in the model turn right before (compacted history, or an
+    // older turn): Gemini rejects a functionResponse that answers no call, so it travels as text.
     const label = block.is_error ? 'Error from tool call' : 'Result of tool call';
     return [{ text: `${label} ${block.tool_use_id}:\n${text}` }];
   }
