@@ -21,7 +21,12 @@ function numberFromEnv(name: string): number | undefined {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function withFileLock<T>(file: string, work: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+/**
+ * Runs `work` while holding the lock on `file`. `work` gets `assertHeld`, to call just before it
+ * commits: if the lock was taken over meanwhile (this process stalled past `stale`), it throws
+ * instead of overwriting another writer's change.
+ */
+export async function withFileLock<T>(file: string, work: (assertHeld: () => void) => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const staleMs = Math.max(options.staleMs ?? numberFromEnv('PATCHBAY_LOCK_STALE_MS') ?? 10_000, 2_000);
   const waitMs = options.waitMs ?? numberFromEnv('PATCHBAY_LOCK_WAIT_MS') ?? staleMs + 5_000;
   const deadline = Date.now() + waitMs;
@@ -49,14 +54,15 @@ export async function withFileLock<T>(file: string, work: () => Promise<T>, opti
       await sleep(delay / 2 + Math.random() * delay);
     }
   }
-  try {
-    const result = await work();
+  const assertHeld = () => {
     if (compromised) {
-      throw new PatchbayError('CONFIG_LOCKED', `lost the lock on ${file} while writing: ${compromised.message}`, {
-        hint: 'Another process may have changed the file at the same time; check it and run the command again.',
+      throw new PatchbayError('CONFIG_LOCKED', `lost the lock on ${file} (${compromised.message}); nothing was changed`, {
+        hint: 'Another process may be changing the file at the same time; check it and run the command again.',
       });
     }
-    return result;
+  };
+  try {
+    return await work(assertHeld);
   } finally {
     await release().catch(() => undefined);
   }

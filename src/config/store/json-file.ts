@@ -59,7 +59,7 @@ export async function updateJsonFile<T>(
 ): Promise<T> {
   const target = await resolveTarget(file);
   await mkdir(dirname(target), { recursive: true });
-  return withFileLock(target, async () => {
+  return withFileLock(target, async (assertHeld) => {
     await removeLeftoverTempFiles(target);
     const text = await readTextIfExists(target);
     let data: JsonObject = {};
@@ -84,6 +84,7 @@ export async function updateJsonFile<T>(
       mode = (await stat(target)).mode & 0o7777;
       if (options.backup !== false) await backupOnce(target);
     }
+    assertHeld();
     await writeFileAtomic(target, JSON.stringify(data, null, 2), { mode });
     return change.result;
   });
