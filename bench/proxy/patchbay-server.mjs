@@ -8,3 +8,4 @@ const settings = parseProxySettings({
 }, 'bench', { BENCH_UPSTREAM_KEY: 'sk-bench' });
 const proxy = await startProxy({ settings, token: process.env.BENCH_TOKEN, port: 0, host: '127.0.0.1', usage: false, log: () => {} });
 process.send({ port: proxy.port });
+process.on('SIGINT', () => process.exit(0));

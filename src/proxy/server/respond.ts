@@ -76,20 +76,32 @@ export async function streamTranslated(res: ServerResponse, body: Readable, tran
   const usage = emptyUsage();
   res.writeHead(200, SSE_HEADERS);
   const ping = pinger(res, pingMs);
+  let ended = false;
   try {
     for await (const chunk of body) {
+      if (ended) continue; // drain, so the upstream connection goes back to the pool
       const events = translator.push(chunk as Uint8Array);
       if (events.length === 0) continue;
       usageFromEvents(events, usage);
+      if (events[events.length - 1]!.type === 'message_stop') {
+        // The message is complete: end now, with the last events and the chunked-encoding
+        // terminator in one write, instead of waiting for the upstream's own end.
+        ended = true;
+        ping.stop();
+        res.end(serialise(events));
+        continue;
+      }
       ping.touch();
       await write(res, serialise(events));
     }
-    const tail = translator.end();
-    usageFromEvents(tail, usage);
-    if (tail.length > 0) res.write(serialise(tail));
-    res.end();
+    if (!ended) {
+      const tail = translator.end();
+      usageFromEvents(tail, usage);
+      res.end(tail.length > 0 ? serialise(tail) : undefined);
+    }
     return { status: 200, usage };
   } catch (error) {
+    if (ended) return { status: 200, usage }; // the client already has the whole message
     if (res.destroyed) return { status: 499, usage, error: 'client closed the connection' };
     const message = `${providerName} stream broke off (${describe(error)})`;
     res.end(streamError(message));
