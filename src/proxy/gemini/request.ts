@@ -40,10 +40,19 @@ export function toGeminiRequest(request: MessagesRequest, model: string, toolNam
   return body;
 }
 
+/**
+ * Claude Code opens its system prompt with `x-anthropic-billing-header: cc_version=…;`: billing
+ * metadata for Anthropic, not an instruction, and text that changes with every Claude Code
+ * release at the very start of the prompt, where Gemini's implicit (prefix) caching needs it stable.
+ */
+const BILLING_HEADER = 'x-anthropic-billing-header:';
+
 function systemParts(system: MessagesRequest['system']): Array<{ text: string }> {
   if (system === undefined) return [];
-  if (typeof system === 'string') return system.length > 0 ? [{ text: system }] : [];
-  return system.filter((b) => b.type === 'text' && b.text.length > 0).map((b) => ({ text: b.text }));
+  const blocks = typeof system === 'string' ? [{ type: 'text' as const, text: system }] : system;
+  return blocks
+    .filter((b) => b.type === 'text' && b.text.length > 0 && !b.text.startsWith(BILLING_HEADER))
+    .map((b) => ({ text: b.text }));
 }
 
 /** Client tools only: server tools (web_search_…, code_execution_…) have no Gemini function form. */

@@ -54,9 +54,10 @@ describe('Anthropic request → Gemini request', () => {
   it("translates Claude Code's first turn: system, mid-conversation system, tools, thinking", () => {
     const body = build(referenceRequest('turn1'));
     assertWellFormed(body);
-    expect(body.systemInstruction!.parts.map((p) => p.text)).toEqual(
-      (referenceRequest('turn1').system as Array<{ text: string }>).map((b) => b.text),
-    );
+    // Everything but Claude Code's billing header line, which is not an instruction.
+    const system = (referenceRequest('turn1').system as Array<{ text: string }>).map((b) => b.text);
+    expect(system[0]).toMatch(/^x-anthropic-billing-header:/);
+    expect(body.systemInstruction!.parts.map((p) => p.text)).toEqual(system.slice(1));
     // user + system message fold into one user turn, the system text marked as such, in place.
     expect(body.contents).toHaveLength(1);
     const parts = body.contents[0]!.parts;
