@@ -5,6 +5,7 @@
  * in flight when the server dies fails at once — naming the server and how it ended — instead
  * of waiting for its timeout, and so that one server's trouble stays with that server.
  */
+import { setMaxListeners } from 'node:events';
 import type { ScopedServer } from '../config/types.js';
 import type { ConnectOptions, UpstreamConnection, UpstreamExit } from './upstream/connection.js';
 import { UpstreamConnectError } from './upstream/connection.js';
@@ -261,6 +262,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         entry.cancel('Request cancelled by the client');
         return;
       }
+      if (call.signal) allowManyListeners(call.signal);
       call.signal?.addEventListener('abort', onCallerAbort, { once: true });
       inflight.add(entry);
       conn.request(method, params, { signal: controller.signal, timeoutMs: timeoutMs + 1_000, onProgress: call.onProgress }).then(
@@ -316,4 +318,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     request,
   };
+}
+
+const widened = new WeakSet<AbortSignal>();
+
+/**
+ * A session's signal carries one listener per concurrent call, each removed when its call
+ * settles; Node warns past 10 (MaxListenersExceededWarning) although nothing leaks. Lifting the
+ * limit once per signal keeps a busy session from printing false leak warnings.
+ */
+function allowManyListeners(signal: AbortSignal): void {
+  if (widened.has(signal)) return;
+  widened.add(signal);
+  setMaxListeners(0, signal);
 }
