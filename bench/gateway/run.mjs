@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -124,14 +125,32 @@ async function measure(caller, tool, concurrency) {
   return { rate: latencies.length / elapsed, p50: q(0.5), p99: q(0.99), n: latencies.length };
 }
 
+/**
+ * CPU time a process has used, in ms (Linux /proc; clock ticks of 10 ms). On a shared machine
+ * wall-clock rates swing with other load, while CPU per call stays comparable between runs.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 const results = [];
-async function contender(label, open, tool) {
+async function contender(label, open, tool, pid) {
   for (const concurrency of [1, 16]) {
     const caller = await open();
+    const cpu0 = pid === undefined ? undefined : cpuMs(pid);
     const r = await measure(caller, tool, concurrency);
+    const cpu1 = pid === undefined ? undefined : cpuMs(pid);
     await caller.close();
-    results.push({ label, concurrency, ...r });
-    process.stderr.write(`${label} x${concurrency}: ${r.rate.toFixed(0)} calls/s p50 ${r.p50.toFixed(3)} ms p99 ${r.p99.toFixed(3)} ms\n`);
+    // Warm-up calls are included in the CPU figure's denominator via the measured rate window.
+    const calls = r.n * ((WARMUP_MS + seconds * 1000) / (seconds * 1000));
+    const cpuPerCall = cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) * 1000) / calls;
+    results.push({ label, concurrency, ...r, cpuPerCall });
+    process.stderr.write(`${label} x${concurrency}: ${r.rate.toFixed(0)} calls/s p50 ${r.p50.toFixed(3)} ms p99 ${r.p99.toFixed(3)} ms${cpuPerCall === undefined ? '' : ` cpu ${cpuPerCall.toFixed(0)} µs/call`}\n`);
   }
 }
 
@@ -140,7 +159,7 @@ try {
   await contender('direct stdio', stdioCaller, 'echo');
 
   const patchbay = await start([here('patchbay-server.mjs'), String(ports.patchbay), node, ECHO], /listening/);
-  await contender('Patchbay (HTTP)', () => httpCaller(`http://127.0.0.1:${ports.patchbay}/mcp`), 'echo__echo');
+  await contender('Patchbay (HTTP)', () => httpCaller(`http://127.0.0.1:${ports.patchbay}/mcp`), 'echo__echo', patchbay.pid);
   await stop(patchbay);
 
   const require = createRequire(here('../package.json'));
@@ -152,23 +171,20 @@ try {
   }
   if (supergatewayBin) {
     const sg = await start([supergatewayBin, '--stdio', `${node} ${ECHO}`, '--outputTransport', 'streamableHttp', '--stateful', '--port', String(ports.supergateway), '--logLevel', 'info'], /Listening|listening/);
-    await contender('supergateway 4.0.0', () => httpCaller(`http://127.0.0.1:${ports.supergateway}/mcp`), 'echo');
+    await contender('supergateway 4.0.0', () => httpCaller(`http://127.0.0.1:${ports.supergateway}/mcp`), 'echo', sg.pid);
     await stop(sg);
   }
 
   const relay = await start([here('bare-relay.mjs'), String(ports.relay), node, ECHO], /listening/);
-  await contender('bare relay', async () => {
-    const c = await httpCaller(`http://127.0.0.1:${ports.relay}/mcp`);
-    return c;
-  }, 'echo');
+  await contender('bare relay', () => httpCaller(`http://127.0.0.1:${ports.relay}/mcp`), 'echo', relay.pid);
   await stop(relay);
 } finally {
   await Promise.all(children.map(stop));
 }
 
 const get = (label, c) => results.find((r) => r.label === label && r.concurrency === c);
-const lines = ['| path | callers | calls/s | p50 ms | p99 ms |', '|---|---:|---:|---:|---:|'];
-for (const r of results) lines.push(`| ${r.label} | ${r.concurrency} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} |`);
+const lines = ['| path | callers | calls/s | p50 ms | p99 ms | gateway CPU µs/call |', '|---|---:|---:|---:|---:|---:|'];
+for (const r of results) lines.push(`| ${r.label} | ${r.concurrency} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.cpuPerCall === undefined ? '–' : r.cpuPerCall.toFixed(0)} |`);
 const pb16 = get('Patchbay (HTTP)', 16);
 const relay16 = get('bare relay', 16);
 const sg16 = get('supergateway 4.0.0', 16);
