@@ -116,5 +116,12 @@ describe('hub aggregation with two real servers', () => {
       client,
     )) as { completion: { values: string[] } };
     expect(completion.completion.values).toEqual(['apple', 'apricot']);
+
+    const names = (await hub.request(
+      'completion/complete',
+      { ref: { type: 'ref/prompt', name: 'alpha__greet' }, argument: { name: 'who', value: 'A' } },
+      client,
+    )) as { completion: { values: string[] } };
+    expect(names.completion.values).toEqual(['Ada', 'Alan']);
   });
 });

@@ -49,6 +49,18 @@ describe('hub passes upstream traffic through to the right session', () => {
     expect(await readFile(join(hub.logs.dir, 'mcp-server-alpha.log'), 'utf8')).toContain('hello from alpha');
   });
 
+  it('forwards logging/setLevel to every server, which then filters its own messages', async () => {
+    hub = testHub([rich('alpha'), rich('beta')]);
+    await hub.start();
+    const client = fakeClient('s1');
+    expect(await hub.request('logging/setLevel', { level: 'error' }, client)).toEqual({});
+    await hub.request('tools/call', { name: 'alpha__log', arguments: { message: 'below the level' } }, client);
+    await hub.request('tools/call', { name: 'beta__log', arguments: { message: 'below the level' } }, client);
+    // The echo after the log calls proves their notifications, had there been any, arrived first.
+    await hub.request('tools/call', { name: 'alpha__echo', arguments: { text: 'x' } }, client);
+    expect(client.notifications.filter((n) => n.method === 'notifications/message')).toEqual([]);
+  });
+
   it('re-lists a server on tools/list_changed and tells the gateway', async () => {
     hub = testHub([rich('alpha')]);
     await hub.start();
