@@ -30,8 +30,12 @@ describe('connectUpstream over stdio', () => {
     expect(text(await conn.request('tools/call', { name: 'add', arguments: { a: 2, b: 40 } }))).toBe('42');
 
     const progress: Array<Record<string, unknown>> = [];
+    const notifications: string[] = [];
+    conn.onNotification = (method, params) => notifications.push(`${method}:${(params as { data?: unknown }).data}`);
     await conn.request('tools/call', { name: 'progress', arguments: { steps: 3 } }, { onProgress: (p) => progress.push(p) });
     expect(progress.map((p) => p.progress)).toEqual([1, 2, 3]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(notifications).toEqual(['notifications/message:step 1 of 3', 'notifications/message:step 2 of 3', 'notifications/message:step 3 of 3']);
 
     const asked: string[] = [];
     conn.onRequest = async (method, params) => {

@@ -151,6 +151,11 @@ describe('probeServer on remote servers', () => {
     expect(result.hint).toContain('Authorization');
   });
 
+  it('reports a 403 without an authentication challenge as an HTTP error, not as needs-auth', async () => {
+    const result = await probeServer(scoped('forbidden', { type: 'http', url: `${http.url}/forbidden` }), opts);
+    expect(result).toMatchObject({ status: 'failed', kind: 'http-error', reason: `HTTP 403 from ${http.url}/forbidden` });
+  });
+
   it('says there is no MCP endpoint on 404, without leaking the query string', async () => {
     const result = await probeServer(scoped('gone', { type: 'http', url: `${http.url}/v1/mcp?key=secretkey123` }), opts);
     expect(result).toMatchObject({ status: 'failed', kind: 'http-not-found', reason: `HTTP 404: no MCP endpoint at ${http.url}/v1/mcp` });

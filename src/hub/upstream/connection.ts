@@ -100,6 +100,8 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
     const facts = link.facts();
     const exit: UpstreamExit = {
       ...facts,
+      // Killed by our own shutdown: that exit status says nothing about the server.
+      ...(stillUp ? { exitCode: undefined, signal: undefined } : {}),
       error: facts.error ?? redactError(error, redact),
       ...(timedOut ? { timedOut: true } : {}),
     };

@@ -129,19 +129,26 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
         });
       }
     },
-    async close() {
-      const proc = child;
-      if (!proc || closed) return exited;
-      proc.stdin?.end();
-      if (await settlesWithin(exited, grace)) return;
-      killGroup(proc, 'SIGTERM');
-      if (await settlesWithin(exited, grace)) return;
-      killGroup(proc, 'SIGKILL');
-      // A process in uninterruptible sleep can ignore even SIGKILL for a moment: do not wait forever.
-      await settlesWithin(exited, grace);
-      finish();
+    close() {
+      // The SDK closes on a failed handshake and so does its caller: one shutdown sequence only.
+      closing ??= shutdown();
+      return closing;
     },
   };
+  let closing: Promise<void> | undefined;
+
+  async function shutdown(): Promise<void> {
+    const proc = child;
+    if (!proc || closed) return exited;
+    proc.stdin?.end();
+    if (await settlesWithin(exited, grace)) return;
+    killGroup(proc, 'SIGTERM');
+    if (await settlesWithin(exited, grace)) return;
+    killGroup(proc, 'SIGKILL');
+    // A process in uninterruptible sleep can ignore even SIGKILL for a moment: do not wait forever.
+    await settlesWithin(exited, grace);
+    finish();
+  }
 
   function onStdoutLine(line: string): void {
     if (line.trim() === '') return;
