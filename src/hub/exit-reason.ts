@@ -13,7 +13,10 @@ export function describeExit(exit: UpstreamExit | undefined): string {
   else if (typeof exit.exitCode === 'number') parts.push(`exited with code ${exit.exitCode}`);
   if (exit.httpStatus !== undefined) parts.push(`answered HTTP ${exit.httpStatus}`);
   if (exit.needsAuth) parts.push('needs authentication');
-  if (parts.length === 0 && exit.error) parts.push(exit.error.message);
+  const code = (exit.error as NodeJS.ErrnoException | undefined)?.code;
+  if (parts.length === 0 && code === 'ENOENT') {
+    parts.push(`${exit.error!.message}: the command was not found; install it or give its full path in the entry`);
+  } else if (parts.length === 0 && exit.error) parts.push(exit.error.message);
   if (parts.length === 0) parts.push('closed the connection');
   const lastStderr = exit.stderrTail.filter((line) => line.trim() !== '').at(-1);
   if (lastStderr) parts.push(`last stderr line: ${JSON.stringify(truncate(lastStderr.trim(), 300))}`);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fakeClient, isAlive, rich, testHub, textOf, waitFor } from './helpers.js';
+import { fakeClient, isAlive, rich, scoped, testHub, textOf, waitFor } from './helpers.js';
 
 type TestHub = ReturnType<typeof testHub>;
 let hub: TestHub | undefined;
@@ -62,6 +62,15 @@ describe('hub supervision with real child processes', () => {
     const log = await readFile(join(hub.logs.dir, 'mcp-server-broken.log'), 'utf8');
     expect(log.match(/restarting in \d+ ms/g)).toHaveLength(3);
     expect(log).toMatch(/\[error\] failed: .*gave up after 3 restarts/);
+  });
+
+  it('does not restart a server whose command does not exist, and says so', async () => {
+    hub = testHub([scoped('ghost', { command: 'patchbay-no-such-command-xyz', args: [] })]);
+    await hub.start();
+    const ghost = state(hub, 'ghost');
+    expect(ghost).toMatchObject({ state: 'failed', restarts: 0 });
+    expect(ghost.reason).toMatch(/patchbay-no-such-command-xyz/);
+    expect(ghost.reason).toMatch(/ENOENT: the command was not found; install it or give its full path/);
   });
 
   it('a hanging call on one server does not hold up calls to another, and times out by its entry timeoutMs', async () => {
