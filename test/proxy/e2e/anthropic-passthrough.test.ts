@@ -3,13 +3,12 @@
  * Patchbay to an Anthropic-speaking server on 127.0.0.1, which must receive the very bytes the
  * client sent, with the provider's key in place of Patchbay's; the answer comes back byte for byte.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicStreamBytes, startAnthropicUpstream } from '../../fixtures/upstreams/anthropic.js';
+import { claudeCodeHeaders as referenceHeaders, claudeCodeRequestBytes } from '../../fixtures/upstreams/claude-code/index.js';
 import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
 import { TOKEN, startHarness, type ProxyHarness } from './harness.js';
 
-const REF = '/work/shared/reference';
 const PROVIDER_KEY = 'sk-ant-upstream-secret-key-000';
 
 let upstream: FakeUpstream;
@@ -29,18 +28,18 @@ afterAll(async () => {
 });
 
 function claudeCodeHeaders(): Record<string, string> {
-  const headers = JSON.parse(readFileSync(`${REF}/claude-code-request-headers.json`, 'utf8')) as Record<string, string>;
+  const headers = referenceHeaders();
   delete headers['accept-encoding'];
   delete headers.connection;
   return { ...headers, 'x-api-key': TOKEN };
 }
 
 describe('Anthropic passthrough', () => {
-  for (const turn of ['turn1', 'turn2']) {
+  for (const turn of ['turn1', 'turn2'] as const) {
     it(`forwards Claude Code's real ${turn} request byte for byte and streams the answer back unchanged`, async () => {
-      const body = readFileSync(`${REF}/claude-code-request-${turn}.json`);
+      const body = claudeCodeRequestBytes(turn);
       const before = upstream.requests.length;
-      const response = await fetch(`${h.proxy.url}/v1/messages?beta=true`, { method: 'POST', headers: claudeCodeHeaders(), body });
+      const response = await fetch(`${h.proxy.url}/v1/messages?beta=true`, { method: 'POST', headers: claudeCodeHeaders(), body: body.toString('utf8') });
       expect(response.status).toBe(200);
       const text = await response.text();
       const model = (JSON.parse(body.toString('utf8')) as { model: string }).model;

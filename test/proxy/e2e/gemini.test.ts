@@ -2,12 +2,12 @@
  * The official Anthropic SDK against Patchbay in front of a Gemini API server on 127.0.0.1 that
  * speaks Gemini's exact wire format, set up the guide's way (PREFERRED_PROVIDER=google).
  */
-import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProxySettings } from '../../../src/proxy/config/load.js';
 import { geminiChunk, geminiError, startGeminiUpstream, writeGeminiStream } from '../../fixtures/upstreams/gemini.js';
 import type { FakeUpstream, RecordedRequest } from '../../fixtures/upstreams/server.js';
+import { claudeCodeRequestBytes } from '../../fixtures/upstreams/claude-code/index.js';
 import { FAST_RETRY, TOKEN, startHarnessWith, type ProxyHarness } from './harness.js';
 
 const GEMINI_KEY = 'AIzaSy-upstream-secret-000';
@@ -101,11 +101,11 @@ describe('Gemini upstream through the official SDK', () => {
   });
 
   it("translates Claude Code's real turn2 request (tool_result, mid-conversation system) and answers", async () => {
-    const body = readFileSync('/work/shared/reference/claude-code-request-turn2.json', 'utf8');
+    const body = claudeCodeRequestBytes('turn2');
     const response = await fetch(`${h.proxy.url}/v1/messages?beta=true`, {
       method: 'POST',
       headers: { 'x-api-key': TOKEN, 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219,context-management-2025-06-27' },
-      body,
+      body: body.toString('utf8'),
     });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('event: message_stop');

@@ -3,11 +3,11 @@
  * 127.0.0.1 that speaks OpenAI's exact wire format, configured the simplest way (the guide's
  * PREFERRED_PROVIDER / BIG_MODEL / SMALL_MODEL variables).
  */
-import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProxySettings } from '../../../src/proxy/config/load.js';
 import { OpenAIStream, chatCompletion, openaiError, startOpenAIUpstream, writeOpenAIStream } from '../../fixtures/upstreams/openai.js';
+import { claudeCodeHeaders, claudeCodeRequestBytes } from '../../fixtures/upstreams/claude-code/index.js';
 import { htmlErrorPage, sendJsonBody, type FakeUpstream, type RecordedRequest } from '../../fixtures/upstreams/server.js';
 import { FAST_RETRY, TOKEN, startHarnessWith, type ProxyHarness } from './harness.js';
 
@@ -163,12 +163,12 @@ describe('OpenAI-compatible upstream through the official SDK', () => {
     expect(upstream.requests.length).toBe(before);
   });
 
-  for (const turn of ['turn1', 'turn2']) {
+  for (const turn of ['turn1', 'turn2'] as const) {
     it(`translates Claude Code's real ${turn} request (system messages mid-conversation, beta fields) and answers`, async () => {
-      const body = JSON.parse(readFileSync(`/work/shared/reference/claude-code-request-${turn}.json`, 'utf8')) as Record<string, unknown>;
+      const body = JSON.parse(claudeCodeRequestBytes(turn).toString('utf8')) as Record<string, unknown>;
       const response = await fetch(`${h.proxy.url}/v1/messages?beta=true`, {
         method: 'POST',
-        headers: { ...(JSON.parse(readFileSync('/work/shared/reference/claude-code-request-headers.json', 'utf8')) as Record<string, string>), 'x-api-key': TOKEN, 'accept-encoding': 'identity' },
+        headers: { ...claudeCodeHeaders(), 'x-api-key': TOKEN, 'accept-encoding': 'identity' },
         body: JSON.stringify(body),
       });
       expect(response.status).toBe(200);
