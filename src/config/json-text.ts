@@ -4,6 +4,7 @@
  * Claude Code then refuses ("MCP config is not a valid JSON"). jsonc-parser gives offsets for
  * every error and a tree to locate schema problems; JSON.parse stays the final judge of values.
  */
+import { maskSecretsInJsonLine } from './redact.js';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
 export interface JsonSyntaxError {
@@ -30,7 +31,8 @@ export function positionAt(text: string, offset: number): Position {
   let lineEnd = text.indexOf('\n', clamped);
   if (lineEnd === -1) lineEnd = text.length;
   const line = countNewlines(text, lineStart) + 1;
-  const sourceLine = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+  // The line is shown to the user (and may end up in logs): never with a secret in it.
+  const sourceLine = maskSecretsInJsonLine(text.slice(lineStart, lineEnd).replace(/\r$/, ''));
   return { line, column: clamped - lineStart + 1, sourceLine };
 }
 

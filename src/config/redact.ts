@@ -127,3 +127,17 @@ export function secretValuesOf(entry: ServerEntry): string[] {
   }
   return values;
 }
+
+/**
+ * A line of a JSON file shown under an error (syntax or schema): values of secret-looking keys and
+ * values that look like API keys become `*` of the same length, so the caret under the column
+ * still points at the right character.
+ */
+export function maskSecretsInJsonLine(line: string): string {
+  const mask = (s: string) => '*'.repeat(s.length);
+  let out = line.replace(/("((?:[^"\\]|\\.)*)"\s*:\s*")((?:[^"\\]|\\.)*)(")/g, (whole, head: string, key: string, value: string, tail: string) =>
+    isSecretName(key) && !isOnlyReference(value) ? `${head}${mask(value)}${tail}` : whole,
+  );
+  out = out.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, value: string) => (looksLikeSecretValue(value) ? `"${mask(value)}"` : whole));
+  return out;
+}

@@ -49,3 +49,18 @@ describe('redaction', () => {
     expect(redactKnownSecrets('auth failed for token s3cret-value (s3cret-value)', ['s3cret-value'])).toBe('auth failed for token *** (***)');
   });
 });
+
+describe('source lines under errors', () => {
+  it('mask secret values with the same length, so the caret still lines up', async () => {
+    const { maskSecretsInJsonLine } = await import('../../src/config/redact.js');
+    const { parseJsonText } = await import('../../src/config/json-text.js');
+    expect(maskSecretsInJsonLine('    "GITHUB_TOKEN": "ghp_abc", "MODE": "fast", "X": "sk-ant-123"')).toBe('    "GITHUB_TOKEN": "*******", "MODE": "fast", "X": "**********"');
+    expect(maskSecretsInJsonLine('"API_KEY": "${API_KEY}"')).toBe('"API_KEY": "${API_KEY}"');
+    const result = parseJsonText('{"env": {"API_KEY": "hunter22" "B": 1}}');
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.sourceLine).toBe('{"env": {"API_KEY": "********" "B": 1}}');
+      expect(result.error.sourceLine[result.error.column - 1]).toBe('"'); // the caret is still on "B"
+    }
+  });
+});

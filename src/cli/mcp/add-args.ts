@@ -129,7 +129,8 @@ function parseHeaders(values: string[]): Record<string, string> {
     const colon = header.indexOf(':');
     const name = colon === -1 ? '' : header.slice(0, colon).trim();
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      throw new PatchbayError('USAGE', `invalid header "${header.slice(0, 40)}": expected "Header-Name: value"`, {
+      // Show only the name part: the rest may be a token.
+      throw new PatchbayError('USAGE', `invalid header "${header.split(/[:\s]/)[0]}…": expected "Header-Name: value"`, {
         hint: 'For example: -H "X-Api-Key: ${API_KEY}"',
       });
     }

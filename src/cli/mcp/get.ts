@@ -4,7 +4,6 @@ import { getClientSecret } from '../../config/credentials.js';
 import { loadRegistry, resolveServers } from '../../config/registry.js';
 import { redactEntry } from '../../config/redact.js';
 import { describeScope } from '../../config/scopes.js';
-import type { ScopedServer } from '../../config/types.js';
 import { isStdioEntry } from '../../config/types.js';
 import { checkServer, timeoutFrom } from './check.js';
 import { printProblems, statusDetails, statusText, write } from './format.js';
@@ -72,4 +71,3 @@ export async function runGet(name: string, options: GetOptions): Promise<void> {
   write(`To remove this server, run: patchbay mcp remove "${name}" -s ${server.scope}`);
 }
 
-export type { ScopedServer };
