@@ -61,6 +61,19 @@ describe('patchbay claude', () => {
     expect(upstream.requests.at(-1)!.headers.authorization).toBe('Bearer sk-upstream');
   });
 
+  it('uses a proxy that is already listening with the same key instead of starting one', async () => {
+    const { startHarness, TOKEN: RUNNING_TOKEN } = await import('./harness.js');
+    const running = await startHarness({ providers: [{ name: 'up', kind: 'openai', baseUrl: upstream.url, apiKeyEnv: 'K' }], router: { default: 'up,already-running' } }, { K: 'sk-upstream' });
+    try {
+      const result = await run(['claude', '-p', 'hi'], { PATH: `${FAKE_BIN}:${process.env.PATH}`, PATCHBAY_TOKEN: RUNNING_TOKEN, PATCHBAY_PROXY_PORT: String(running.proxy.port) });
+      expect(result.stdout).toContain('status=200 text=Hello from already-running.');
+      expect(running.usage.at(-1)).toMatchObject({ client: 'claude-cli', model: 'already-running' });
+      expect(result.code).toBe(0);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('says how to install Claude Code when claude is not on PATH', async () => {
     const result = await run(['claude', '-p', 'x'], { PATH: '/nonexistent', PATCHBAY_PROXY_PORT: '0' });
     expect(result.code).toBe(1);
