@@ -7,7 +7,8 @@
  * - record() only queues: rows are written in one transaction on the next turn of the event
  *   loop (or every flushIntervalMs), at once when maxBatch rows are waiting, and on close(). A
  *   failing disk never reaches the request path: rows stay queued (up to maxQueued) and the
- *   error is reported once through onError.
+ *   error is reported once through onError. Rows still queued when the process exits are
+ *   written from an 'exit' listener.
  */
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -150,6 +151,13 @@ export function openSqliteUsageStore(file: string = defaultUsageDbPath(), option
     }
   }
 
+  // Rows queued when the process exits (a signal handler calling process.exit, say) are still
+  // written: better-sqlite3 is synchronous, so this works inside an 'exit' listener.
+  const flushOnExit = () => {
+    if (!closed) flush();
+  };
+  process.on('exit', flushOnExit);
+
   function schedule(): void {
     if (timer !== undefined) return;
     timer = flushIntervalMs > 0 ? setTimeout(flush, flushIntervalMs) : setImmediate(flush);
@@ -172,6 +180,7 @@ export function openSqliteUsageStore(file: string = defaultUsageDbPath(), option
     async close() {
       if (closed) return;
       closed = true;
+      process.off('exit', flushOnExit);
       flush();
       if (queue.length > 0) onError(new Error(`${queue.length} usage rows could not be written to ${file}`));
       db.close();

@@ -134,3 +134,20 @@ describe('SQLite usage store', () => {
     await store.close();
   });
 });
+
+describe('SQLite usage store in a process that exits', () => {
+  it('writes rows still queued when the process exits without closing the store', async () => {
+    const file = tempDb();
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      const { openUsageStore } = await import(${JSON.stringify(new URL('../../src/store/usage-store.ts', import.meta.url).href)});
+      const store = openUsageStore(${JSON.stringify(file)}, { flushIntervalMs: 3600000 });
+      store.record(${JSON.stringify(record())});
+      store.record(${JSON.stringify(record(1))});
+      process.exit(0);`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: process.env, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(countRows(file)).toBe(2);
+  });
+});
