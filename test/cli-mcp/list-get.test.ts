@@ -108,12 +108,14 @@ describe('patchbay mcp get', () => {
   it('remote servers: headers and URL credentials hidden, OAuth shown with the stored client secret hidden', async () => {
     const sandbox = createSandbox();
     expect((await sandbox.run(['add', '-s', 'user', '-t', 'http', '-H', 'X-Api-Key: k-123456', '-H', 'Accept: application/json', '--client-id', 'cid', '--callback-port', '8765', '--client-secret=cs-987654', 'remote', 'http://127.0.0.1:9/mcp?token=t-555555'])).code).toBe(0);
-    const result = await sandbox.run(['get', 'remote', '--timeout', '2000']);
+    const result = await sandbox.run(['get', 'remote', '--timeout', '2000'], { timeoutMs: 40_000 });
+    expect(result.stderr).toBe('');
     expect(result.stdout).toContain('  URL: http://127.0.0.1:9/mcp?token=***');
     expect(result.stdout).toContain('    X-Api-Key: ***\n    Accept: application/json');
     expect(result.stdout).toContain('    Client ID: cid\n    Callback port: 8765\n    Client secret: *** (stored in Patchbay credentials)');
     for (const secret of ['k-123456', 't-555555', 'cs-987654']) expect(result.stdout + result.stderr).not.toContain(secret);
-    const shown = await sandbox.run(['get', 'remote', '--show-secrets', '--timeout', '2000']);
+    const shown = await sandbox.run(['get', 'remote', '--show-secrets', '--timeout', '2000'], { timeoutMs: 40_000 });
+    expect(shown.stderr).toBe('');
     for (const secret of ['k-123456', 't-555555', 'cs-987654']) expect(shown.stdout).toContain(secret);
   }, 60_000);
 

@@ -50,7 +50,8 @@ export function createSandbox(): Sandbox {
     desktopConfig: join(home, '.config', 'Claude', 'claude_desktop_config.json'),
     backups: join(home, '.local', 'share', 'patchbay', 'backups'),
     credentials: join(home, '.config', 'patchbay', 'credentials.json'),
-    run: (args, options = {}) => runCli(['mcp', ...args], { cwd: project, ...options, env: { ...env, ...options.env } }),
+    // A generous kill timeout: the machine is shared and often loaded; no assertion is about speed.
+    run: (args, options = {}) => runCli(['mcp', ...args], { cwd: project, timeoutMs: 60_000, ...options, env: { ...env, ...options.env } }),
     read: (file) => JSON.parse(readFileSync(file, 'utf8')),
     write: (file, data) => {
       mkdirSync(join(file, '..'), { recursive: true });
