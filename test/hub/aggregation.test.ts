@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { everything, fakeClient, rich, testHub, textOf } from './helpers.js';
 import { HubRpcError } from '../../src/hub/index.js';
 
@@ -83,6 +85,9 @@ describe('hub aggregation with two real servers', () => {
     expect(one.collisions?.[0]).toMatch(/"env".*"one".*"three"/);
     expect(three.collisions?.[0]).toMatch(/"env".*"one".*"three"/);
     await expect(hub.request('tools/call', { name: 'env', arguments: {} }, client)).rejects.toBeInstanceOf(HubRpcError);
+    await hub.logs.flush();
+    const hubLog = await readFile(join(hub.logs.dir, 'mcp.log'), 'utf8');
+    expect(hubLog).toContain('[warn] Tool "env" is offered by "one" (as "env") and "three" (as "env"); all of them are withheld.');
   });
 
   it('routes resources by URI and by template, prompts by name, completions by reference', async () => {

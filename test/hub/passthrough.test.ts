@@ -103,6 +103,27 @@ describe('hub passes upstream traffic through to the right session', () => {
     await expect(hub.request('resources/subscribe', { uri: 'fixture://nobody/x' }, a)).rejects.toMatchObject({ code: -32002 });
   });
 
+  it('re-subscribes upstream after a server restart, so subscribed sessions keep getting updates', async () => {
+    hub = testHub([rich('alpha')]);
+    await hub.start();
+    const events: HubEvent[] = [];
+    hub.on((e) => events.push(e));
+    const watcher = fakeClient('watcher');
+    const uri = 'fixture://alpha/items/7';
+    await hub.request('resources/subscribe', { uri }, watcher);
+    await hub.request('tools/call', { name: 'alpha__crash', arguments: { code: 1 } }, fakeClient('crasher')).catch(() => undefined);
+    await waitFor(() => hub!.status()[0]!.state === 'ready' && hub!.status()[0]!.restarts === 1);
+    const log = join(hub.logs.dir, 'mcp-server-alpha.log');
+    // The new process was told about the subscription it never saw.
+    await waitFor(async () => {
+      await hub!.logs.flush();
+      return ((await readFile(log, 'utf8')).match(/: subscribed fixture:/g) ?? []).length === 2;
+    });
+    await hub.request('tools/call', { name: 'alpha__touch', arguments: { uri } }, fakeClient('toucher'));
+    const updated = await waitFor(() => events.find((e) => e.type === 'resource_updated'));
+    expect(updated).toEqual({ type: 'resource_updated', uri, sessionIds: ['watcher'] });
+  });
+
   it('sends elicitation and sampling to the session whose call caused them', async () => {
     hub = testHub([rich('alpha'), rich('beta')]);
     await hub.start();
