@@ -58,8 +58,12 @@ export interface ServerRecord {
   log: Logger;
 }
 
-/** Capabilities Patchbay offers its upstreams as a client: it forwards these to its own clients. */
-const CLIENT_CAPABILITIES = { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } };
+/**
+ * Capabilities Patchbay offers its upstreams as a client: it forwards these requests to the
+ * client whose call caused them (server-requests.ts). No roots `listChanged`: the Hub seam has
+ * no way yet for a downstream client's notifications/roots/list_changed to reach the hub.
+ */
+const CLIENT_CAPABILITIES = { roots: {}, sampling: {}, elicitation: { form: {}, url: {} } };
 
 export function createHub(options: HubOptions): Hub & { stats(): HubStats; readonly logs: HubLogs } {
   const logs = createHubLogs({ dir: options.logDir, level: options.logLevel, maxBytes: options.logMaxBytes, keep: options.logKeep });
