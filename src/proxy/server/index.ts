@@ -100,7 +100,13 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       }
       throw error;
     }
-    await ready;
+    try {
+      await ready;
+    } catch (error) {
+      // A config mistake (proxy.rateLimits, proxy.prices) found at start: say it on every request.
+      sendError(res, 500, 'api_error', `Patchbay's model proxy could not start: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     const controller = new AbortController();
     // A client that goes away must not leave an upstream generation running (and billing).
     res.on('close', () => { if (!res.writableFinished) controller.abort(); });
