@@ -4,7 +4,8 @@ import { connectUpstream, UpstreamConnectError, type UpstreamExit } from '../../
 import { createRecordingFetch } from '../../src/hub/upstream/http-fetch.js';
 // @ts-expect-error plain .mjs fixture without types
 import { startHttpFixture } from '../fixtures/servers/http-server.mjs';
-import { EVERYTHING_BIN, fixture, isAlive, startEverythingSse } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { closedPort, EVERYTHING_BIN, fixture, isAlive, startEverythingSse } from './helpers.js';
 
 const text = (result: unknown) => (result as { content: Array<{ text: string }> }).content[0]?.text;
 
@@ -197,6 +198,29 @@ describe('connectUpstream over HTTP', () => {
     const inFlight = recording.fetch(`${http.url}/mcp`, { method: 'GET', headers: { accept: 'text/event-stream' }, signal: connectionWide.signal });
     connectionWide.abort();
     await expect(inFlight.then((r) => r.text())).rejects.toThrow();
+  });
+});
+
+describe('connectUpstream to a 2025-era Streamable HTTP server', () => {
+  it('probes server/discover, falls back to initialize, and ends the session on close', async () => {
+    const port = await closedPort();
+    const child = spawn(process.execPath, [EVERYTHING_BIN, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => ((log += d), /listening/i.test(log) && resolve());
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+    });
+    try {
+      const conn = await connectUpstream('everything', { type: 'http', url: `http://127.0.0.1:${port}/mcp` }, { timeoutMs: 10_000 });
+      expect(conn.protocolVersion).toBe('2025-11-25');
+      const tools = (await conn.request('tools/list', {})) as { tools: unknown[] };
+      expect(tools.tools.length).toBeGreaterThan(5);
+      await conn.close();
+      await expect.poll(() => log).toContain('Received session termination request');
+    } finally {
+      child.kill();
+    }
   });
 });
 

@@ -143,6 +143,13 @@ function httpLink(entry: RemoteEntry, options: ConnectOptions): UpstreamLink {
     pid: () => undefined,
     facts: () => ({ stderrTail: [], nonJsonLines: [], ...recording.facts() }),
     closed: async () => undefined,
+    // Streamable HTTP (2025-11-25, basic/transports "Session Management"): a client that no
+    // longer needs its session SHOULD DELETE it, so the server can free it. Bounded: a server
+    // that does not answer must not hold up a shutdown.
+    beforeClose: async () => {
+      if (!(transport instanceof StreamableHTTPClientTransport) || !transport.sessionId) return;
+      await Promise.race([transport.terminateSession(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export interface UpstreamLink {
   facts(): UpstreamExit;
   /** Resolves when the link is fully down (stdio: the child has exited). */
   closed(): Promise<void>;
+  /** Polite goodbye before closing (Streamable HTTP: DELETE the session). */
+  beforeClose?(): Promise<void>;
 }
 
 /** Results are passed through as the server sent them; the hub and its clients validate. */
@@ -79,6 +81,7 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
     },
     async close() {
       closing = true;
+      await link.beforeClose?.().catch(() => undefined);
       await client.close().catch(() => undefined);
       await link.transport.close().catch(() => undefined);
       await link.closed();
