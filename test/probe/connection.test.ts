@@ -125,6 +125,29 @@ describe('connectUpstream over stdio', () => {
     expect(isAlive(pids[0]!)).toBe(false);
   });
 
+  it('escalates to SIGKILL for a server that ignores SIGTERM, and takes what it started along', async () => {
+    // Ignores stdin end and SIGTERM, never answers, and has a child of its own (like npx -> node).
+    const script = [
+      "const { spawn } = require('node:child_process');",
+      "const kid = spawn('sleep', ['300'], { stdio: 'ignore' });",
+      "process.on('SIGTERM', () => {});",
+      "process.stdin.resume();",
+      "console.error('grandchild ' + kid.pid);",
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const pids: number[] = [];
+    const log = (_: string, message: string) => {
+      const pid = /started pid (\d+)|grandchild (\d+)/.exec(message);
+      if (pid) pids.push(Number(pid[1] ?? pid[2]));
+    };
+    const error = await connectError(
+      connectUpstream('stubborn', { command: process.execPath, args: ['-e', script] }, { timeoutMs: 5_000, closeGraceMs: 200, log }),
+    );
+    expect(error.exit.timedOut).toBe(true);
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) await expect.poll(() => isAlive(pid)).toBe(false);
+  });
+
   it('reports a command that does not exist as a spawn ENOENT', async () => {
     const error = await connectError(connectUpstream('nope', { command: 'patchbay-no-such-command', args: [] }, { timeoutMs: 5_000 }));
     expect((error.exit.error as NodeJS.ErrnoException).code).toBe('ENOENT');
