@@ -6,7 +6,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
 import { runCli, type CliOptions, type CliResult } from '../helpers/cli.js';
+
+// Each CLI test spawns several Node processes; on a shared, loaded 2-core machine that can take
+// far longer than the 30 s default. Correctness is asserted, never speed.
+vi.setConfig({ testTimeout: 120_000 });
 
 export const TINY_SERVER = fileURLToPath(new URL('./fixtures/tiny-server.mjs', import.meta.url));
 
