@@ -118,7 +118,7 @@ describe('connectUpstream over stdio', () => {
       const pid = /started pid (\d+)/.exec(message)?.[1];
       if (pid) pids.push(Number(pid));
     };
-    const error = await connectError(connectUpstream('hang', fixture('hang'), { timeoutMs: 800, closeGraceMs: 200, log }));
+    const error = await connectError(connectUpstream('hang', fixture('hang'), { timeoutMs: 3_000, closeGraceMs: 200, log }));
     expect(error.exit.timedOut).toBe(true);
     expect(error.exit.stderrTail).toContain('hang: waiting forever');
     expect(pids).toHaveLength(1);

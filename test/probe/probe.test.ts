@@ -81,8 +81,8 @@ describe('probeServer on stdio servers', () => {
   });
 
   it('gives up on a server that never answers within the timeout', async () => {
-    const result = await probeServer(scoped('hang', fixture('hang')), { timeoutMs: 1_000 });
-    expect(result).toMatchObject({ status: 'failed', kind: 'timeout', reason: 'no answer to initialize within 1000 ms' });
+    const result = await probeServer(scoped('hang', fixture('hang')), { timeoutMs: 3_000 });
+    expect(result).toMatchObject({ status: 'failed', kind: 'timeout', reason: 'no answer to initialize within 3000 ms' });
     expect(result.details).toContain('stderr: hang: waiting forever');
   });
 
