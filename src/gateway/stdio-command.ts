@@ -9,6 +9,9 @@ import { createHub } from '../hub/index.js';
 import { createGateway } from './index.js';
 import { serveStdio } from './stdio.js';
 
+/** How long initialize may wait for servers to come up. */
+const STARTUP_GRACE_MS = 5_000;
+
 export interface StdioCommandOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
@@ -22,12 +25,14 @@ export async function runStdioGateway(options: StdioCommandOptions): Promise<voi
   for (const p of registry.problems) options.stderr.write(`patchbay: skipped ${p.file}${p.line !== undefined ? `:${p.line}` : ''}${p.server ? ` (${p.server})` : ''}: ${p.message}\n`);
   const hub = createHub({ servers: resolveServers(registry), cwd: registry.projectRoot, env: options.env });
   const gateway = createGateway({ hub });
-  // Serve at once: a host sends initialize immediately, and servers still starting simply
-  // contribute their tools when ready (with a list_changed).
-  const served = serveStdio(gateway, { input: options.stdin, output: options.stdout });
   const started = hub.start().then(() => {
     for (const s of hub.status()) if (s.state !== 'ready' && s.state !== 'disabled') options.stderr.write(`patchbay: ${s.name} ${s.state}${s.reason ? `: ${s.reason}` : ''}\n`);
   });
+  // The answer to initialize carries the capabilities of the servers that are up, so give them
+  // a moment; but hosts time out a silent server, so a slow one joins later (list_changed).
+  // stdin is buffered meanwhile: nothing the host sends is lost.
+  await Promise.race([started, new Promise((resolve) => setTimeout(resolve, STARTUP_GRACE_MS).unref())]);
+  const served = serveStdio(gateway, { input: options.stdin, output: options.stdout });
   const stop = () => options.stdin.destroy();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -108,6 +108,15 @@ describe('gateway safety', () => {
     await client.close();
   });
 
+  it('says which port is busy and what to do, instead of crashing', async () => {
+    const gateway = createGateway({ hub: running.hub });
+    const port = Number(new URL(running.url).port);
+    const error = await gateway.serveHttp({ host: '127.0.0.1', port, token: TOKEN }).catch((e: unknown) => e);
+    expect(isPatchbayError(error)).toBe(true);
+    expect((error as Error).message).toBe(`Port ${port} on 127.0.0.1 is already in use`);
+    expect((error as { hint: string }).hint).toContain('--port');
+  });
+
   it('refuses --no-auth on a non-loopback address', async () => {
     const gateway = createGateway({ hub: running.hub });
     const error = await gateway.serveHttp({ host: '0.0.0.0', port: 0, token: undefined }).catch((e: unknown) => e);
