@@ -199,6 +199,11 @@ describe('connectUpstream over HTTP', () => {
     }
   });
 
+  it('throws UpstreamConnectError, not a TypeError, for a malformed URL', async () => {
+    const error = await connectError(connectUpstream('bad', { type: 'http', url: 'not a url' }, { timeoutMs: 1_000 }));
+    expect(error.message).toContain('Invalid URL');
+  });
+
   it('sets needsAuth and the status on 401, and the status on 404', async () => {
     const auth = await connectError(connectUpstream('auth', { type: 'http', url: `${http.url}/auth/mcp` }, { timeoutMs: 5_000 }));
     expect(auth.exit).toMatchObject({ httpStatus: 401, needsAuth: true });

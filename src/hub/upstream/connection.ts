@@ -83,7 +83,14 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   const env = options.env ?? process.env;
   const { entry: expanded } = expandEntry(entry, env);
   const redact = createRedactor(secretValuesOf(expanded));
-  const link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options) : httpLink(expanded, options);
+  let link: UpstreamLink;
+  try {
+    link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options) : httpLink(expanded, options);
+  } catch (error) {
+    // new URL() on a malformed url: nothing was started.
+    const exit: UpstreamExit = { stderrTail: [], nonJsonLines: [], error: redactError(error, redact) };
+    throw new UpstreamConnectError(`${name}: ${redact(exit.error!.message)}`, exit);
+  }
   const started = Date.now();
   try {
     return await openSession(name, link, options);
