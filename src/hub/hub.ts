@@ -73,6 +73,7 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
   const pending = createPendingRequests();
   const records = new Map<string, ServerRecord>();
   let catalog: Catalog = buildCatalog([]);
+  const signatures = new Map<string, string>();
   let logLevel: string | undefined;
   const ping: PingOptions = { intervalMs: 30_000, timeoutMs: 10_000, failures: 3, ...options.ping };
 
@@ -95,8 +96,20 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
       const old = before.get(server) ?? [];
       for (const problem of problems) if (!old.includes(problem)) logs.hub.log('warn', problem);
     }
+    // Tell clients only when what they would list differs: a server starting with no prompts
+    // must not make every session re-fetch prompts/list (with 10,000 sessions that adds up).
     const changed = new Set(kinds.map((k) => (k === 'templates' ? 'resources' : k)));
-    for (const kind of changed) emit({ type: 'list_changed', kind });
+    for (const kind of changed) {
+      const signature = signatureOf(kind);
+      if (signature === signatures.get(kind)) continue;
+      signatures.set(kind, signature);
+      emit({ type: 'list_changed', kind });
+    }
+  }
+
+  function signatureOf(kind: 'tools' | 'prompts' | 'resources'): string {
+    if (kind === 'resources') return JSON.stringify([catalog.resources, catalog.templates]);
+    return JSON.stringify(kind === 'tools' ? catalog.tools : catalog.prompts);
   }
 
   function statusOf(record: ServerRecord): HubServerStatus {
@@ -207,6 +220,7 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
     });
   }
 
+  for (const kind of ['tools', 'prompts', 'resources'] as const) signatures.set(kind, signatureOf(kind));
   for (const server of options.servers) addRecord(server);
 
   const router = createRouter({

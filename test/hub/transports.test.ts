@@ -75,7 +75,11 @@ describe('hub over every transport', () => {
 
   it('follows nextCursor to the end of a paginated tools/list', async () => {
     hub = testHub([scoped('paged', { command: process.execPath, args: [join(FIXTURES, 'paged-server.mjs')] })]);
+    const changes: string[] = [];
+    hub.on((e) => e.type === 'list_changed' && changes.push(e.kind));
     await hub.start();
+    // A tools-only server changes the tool list, and only that: clients are not told to re-fetch the rest.
+    expect(changes).toEqual(['tools']);
     const client = fakeClient('s1');
     const { tools } = (await hub.request('tools/list', {}, client)) as { tools: { name: string }[] };
     expect(tools.map((t) => t.name)).toEqual(Array.from({ length: 25 }, (_, i) => `paged__t${i}`));
