@@ -212,6 +212,13 @@ describe('connectUpstream over HTTP', () => {
     expect(missing.exit.needsAuth).toBeUndefined();
   });
 
+  it('records the same for legacy SSE endpoints (the EventSource GET)', async () => {
+    const auth = await connectError(connectUpstream('auth', { type: 'sse', url: `${http.url}/auth/mcp` }, { timeoutMs: 5_000 }));
+    expect(auth.exit).toMatchObject({ httpStatus: 401, needsAuth: true });
+    const missing = await connectError(connectUpstream('gone', { type: 'sse', url: `${http.url}/sse` }, { timeoutMs: 5_000 }));
+    expect(missing.exit.httpStatus).toBe(404);
+  });
+
   it('gives each request its own signal: no listener is left on the connection-wide one', async () => {
     const recording = createRecordingFetch();
     const connectionWide = new AbortController();
