@@ -21,6 +21,8 @@ export interface UpOptions {
   auth: boolean;
   showToken?: boolean;
   maxBodyMb?: number;
+  /** Extra Host header values to accept (a LAN name or address when bound beyond loopback). */
+  allowHost?: string[];
   cwd: string;
   env?: NodeJS.ProcessEnv;
   stdout: Writable;
@@ -91,7 +93,10 @@ export async function runUp(options: UpOptions): Promise<void> {
   let http;
   try {
     // Listen first, so a busy port fails before any server is spawned.
-    http = await gateway.serveHttp({ host, port, token: options.auth ? token : undefined, proxy: typeof proxy === 'string' ? undefined : proxy.listener });
+    // Bound to a specific non-loopback address, requests name that address in Host.
+    const allowedHosts = [...(options.allowHost ?? [])];
+    if (!isLoopbackAddress(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+    http = await gateway.serveHttp({ host, port, token: options.auth ? token : undefined, allowedHosts, proxy: typeof proxy === 'string' ? undefined : proxy.listener });
   } catch (error) {
     if (typeof proxy !== 'string') await proxy.close();
     throw error;
