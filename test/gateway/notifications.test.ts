@@ -71,3 +71,63 @@ describe('list_changed and listen streams', () => {
     await client.close().catch(() => undefined);
   });
 });
+
+describe('resource updates', () => {
+  let running: Running;
+  beforeAll(async () => {
+    running = await startGateway([stdioServer('echo', ECHO_SERVER)], { token: TOKEN });
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  const transport = () => new StreamableHTTPClientTransport(new URL(running.url), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } });
+  const URI = 'echo://echo/counter';
+
+  it('legacy: only the subscribed session hears resources/updated', async () => {
+    const subscribed = new Client({ name: 'subscribed', version: '1' });
+    const other = new Client({ name: 'other', version: '1' });
+    const heard: string[] = [];
+    const updated = new Promise<void>((resolve) => subscribed.setNotificationHandler('notifications/resources/updated', (n) => {
+      heard.push((n.params as { uri: string }).uri);
+      resolve();
+    }));
+    let otherHeard = 0;
+    other.setNotificationHandler('notifications/resources/updated', () => void otherHeard++);
+    await subscribed.connect(transport());
+    await other.connect(transport());
+    const waitForStream = async (name: string) => {
+      for (let i = 0; i < 100 && [...running.gateway.sessions.values()].find((s) => s.clientInfo?.name === name)?.sink === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+    };
+    await waitForStream('subscribed');
+    await waitForStream('other');
+    await subscribed.subscribeResource({ uri: URI });
+    await other.callTool({ name: 'echo__bump', arguments: {} });
+    await updated;
+    expect(heard).toEqual([URI]);
+    // The same bump reached the gateway once; the unsubscribed session got nothing.
+    expect(otherHeard).toBe(0);
+    const read = await subscribed.readResource({ uri: URI });
+    expect(read.contents[0]).toMatchObject({ text: '1' });
+    await subscribed.close();
+    await other.close();
+  });
+
+  it('2026-07-28: a listen stream with resourceSubscriptions hears resources/updated', async () => {
+    const client = new Client({ name: 'modern-resources', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    const updated = new Promise<string>((resolve) => client.setNotificationHandler('notifications/resources/updated', (n) => resolve((n.params as { uri: string }).uri)));
+    await client.connect(transport());
+    // (The legacy session above closed without DELETE, so its subscription may still count.)
+    const baseline = running.hub.stats().subscribedSessions;
+    const subscription = await client.listen({ resourceSubscriptions: [URI] });
+    // The gateway subscribes upstream for the stream; wait until the hub has it.
+    for (let i = 0; i < 100 && running.hub.stats().subscribedSessions === baseline; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(running.hub.stats().subscribedSessions).toBe(baseline + 1);
+    await client.callTool({ name: 'echo__bump', arguments: {} });
+    expect(await updated).toBe(URI);
+    await subscription.close();
+    // Closing the stream drops its subscription in the hub.
+    for (let i = 0; i < 100 && running.hub.stats().subscribedSessions > baseline; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(running.hub.stats().subscribedSessions).toBe(baseline);
+    await client.close();
+  });
+});

@@ -56,7 +56,7 @@ describe('patchbay up on a fresh project with two servers', () => {
   it('prints the URL, a masked token with how to see it, and both servers as ready', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(output.text).toMatch(/Token: +pb_\S+…\S+ +\(`patchbay token` prints it/);
-    expect(output.text).toMatch(/✔ alpha +stdio, 6 tools/);
+    expect(output.text).toMatch(/✔ alpha +stdio, 7 tools/);
     expect(output.text).toMatch(/✔ beta +stdio, \d+ tools/);
     expect(output.text).toContain('Servers (2 of 2 ready)');
   });
