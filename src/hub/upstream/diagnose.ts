@@ -51,7 +51,8 @@ export function findMissingDependency(stderr: readonly string[]): MissingDepende
   for (const line of stderr) {
     for (const [pattern, kind] of patterns) {
       const match = pattern.exec(line);
-      if (match?.[1]) return { name: match[1], kind, line };
+      // "Error: not found" is a message, not a missing program called Error.
+      if (match?.[1] && !/^(error|warning|fatal|info)$/i.test(match[1])) return { name: match[1], kind, line };
     }
   }
   return undefined;
