@@ -243,13 +243,26 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         },
       };
       const onCallerAbort = () => controller.abort(call.signal?.reason);
-      const timer = setTimeout(() => {
+      const onTimeout = () => {
         log.log('warn', `${method} timed out after ${timeoutMs} ms`);
         controller.abort(new Error('timeout'));
         settle(() =>
           reject(new HubRpcError(REQUEST_TIMEOUT, `Server "${name}" did not answer ${method} within ${timeoutMs} ms`, { server: name })),
         );
-      }, timeoutMs);
+      };
+      let timer = setTimeout(onTimeout, timeoutMs);
+      // MCP 2025-11-25 "Timeouts": progress MAY reset the clock, but a maximum SHOULD hold; a
+      // call that keeps reporting progress gets up to ten timeouts in all.
+      const deadline = Date.now() + timeoutMs * MAX_PROGRESS_EXTENSIONS;
+      const onProgress = call.onProgress
+        ? (progress: Record<string, unknown>) => {
+            if (!done) {
+              clearTimeout(timer);
+              timer = setTimeout(onTimeout, Math.max(0, Math.min(timeoutMs, deadline - Date.now())));
+            }
+            call.onProgress!(progress);
+          }
+        : undefined;
       function settle(fn: () => void): void {
         if (done) return;
         done = true;
@@ -265,7 +278,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (call.signal) allowManyListeners(call.signal);
       call.signal?.addEventListener('abort', onCallerAbort, { once: true });
       inflight.add(entry);
-      conn.request(method, params, { signal: controller.signal, timeoutMs: timeoutMs + 1_000, onProgress: call.onProgress }).then(
+      // The connection's own timeout is a backstop only: this call's timer decides.
+      conn.request(method, params, { signal: controller.signal, timeoutMs: timeoutMs * MAX_PROGRESS_EXTENSIONS + 1_000, onProgress }).then(
         (result) => settle(() => resolve(result)),
         (error: unknown) =>
           settle(() =>
@@ -319,6 +333,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     request,
   };
 }
+
+const MAX_PROGRESS_EXTENSIONS = 10;
 
 const widened = new WeakSet<AbortSignal>();
 

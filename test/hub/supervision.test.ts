@@ -89,6 +89,24 @@ describe('hub supervision with real child processes', () => {
     expect(state(hub, 'stuck')).toMatchObject({ state: 'ready', restarts: 0 });
   });
 
+  it('lets a call that keeps reporting progress run past its timeout, and still times out one that goes quiet', async () => {
+    hub = testHub([rich('busy', { patchbay: { timeoutMs: 1_500 } })]);
+    await hub.start();
+    const client = fakeClient('s1');
+    // 20 steps 100 ms apart: longer than the timeout in all, never quiet for as long as it.
+    const result = await hub.request(
+      'tools/call',
+      { name: 'busy__slow', arguments: { steps: 20, gapMs: 100, finish: true }, _meta: { progressToken: 1 } },
+      client,
+    );
+    expect(textOf(result)).toBe('finished');
+    expect(client.notifications).toHaveLength(20);
+    // Same tool, progress then silence: the clock runs out after the last progress.
+    await expect(
+      hub.request('tools/call', { name: 'busy__slow', arguments: { steps: 2 }, _meta: { progressToken: 2 } }, client),
+    ).rejects.toMatchObject({ code: -32001, message: 'Server "busy" did not answer tools/call within 1500 ms' });
+  });
+
   it('restarts a server that stops answering ping, failing its in-flight call at once', async () => {
     hub = testHub([rich('frozen')], { ping: { intervalMs: 100, timeoutMs: 200, failures: 2 }, callTimeoutMs: 600_000 });
     await hub.start();
