@@ -108,9 +108,13 @@ describe('patchbay mcp remove', () => {
     sandbox.write(sandbox.mcpJson, { mcpServers: { p: { command: 'x' }, broken: { type: 'http', url: 12 } } });
     const approvals = { enabledMcpjsonServers: ['p'], disabledMcpjsonServers: [] };
     sandbox.write(sandbox.settingsLocal, approvals);
-    expect((await sandbox.run(['remove', 'p'])).code).toBe(0);
+    const removed = await sandbox.run(['remove', 'p']);
+    expect(removed.stderr).toBe('');
+    expect(removed.code).toBe(0);
     expect(sandbox.read(sandbox.settingsLocal)).toEqual(approvals);
-    expect((await sandbox.run(['remove', 'broken'])).code).toBe(0);
+    const broken = await sandbox.run(['remove', 'broken']);
+    expect(broken.stderr).toBe('');
+    expect(broken.code).toBe(0);
     expect(sandbox.read(sandbox.mcpJson)).toEqual({ mcpServers: {} });
   });
 
