@@ -21,7 +21,11 @@ export function buildProgram(): Command {
     .description('The hub between AI applications, MCP servers and models.')
     .version('0.1.0')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Options belong to the command they follow. Without this, commander hoists every flag it
+    // sees to the leaf command, so `mcp add t1 node server.js -e X=1` would take the server's
+    // own `-e` as Patchbay's, and `patchbay claude --help` would print our help, not claude's.
+    .enablePositionalOptions();
   // Registry and diagnosis
   registerMcp(program);
   registerDoctor(program);

@@ -12,11 +12,6 @@ function collect(value: string, previous: string[]): string[] {
  * flags after its command need no `--`.
  */
 export function registerMcp(program: Command): void {
-  // Without positional options at the root, commander hoists every flag it sees anywhere to the
-  // leaf command, so `add t1 node server.js -e X=1` would take the server's `-e` as ours. The root
-  // has no options of its own besides --version/--help, so nothing else changes. (Belongs in
-  // program.ts; set here until the lead moves it.)
-  program.enablePositionalOptions();
   const mcp = program
     .command('mcp')
     .description('Configure and manage MCP servers (compatible with `claude mcp`)')
