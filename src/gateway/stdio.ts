@@ -73,6 +73,9 @@ export function serveStdio(gateway: Gateway, options: StdioOptions): Promise<voi
     }
   }
 
+  // The host went away (EPIPE on stdout): stop reading, so the gateway shuts its servers down
+  // instead of dying on an unhandled stream error.
+  output.on('error', () => options.input.destroy());
   return new Promise((resolve) => {
     const lines = createInterface({ input: options.input, crlfDelay: Infinity });
     lines.on('line', onLine);
