@@ -79,6 +79,8 @@ export function serveStdio(gateway: Gateway, options: StdioOptions): Promise<voi
   return new Promise((resolve) => {
     const lines = createInterface({ input: options.input, crlfDelay: Infinity });
     lines.on('line', onLine);
+    // readline closes on end of input, not when the stream is destroyed (SIGTERM, EPIPE above).
+    options.input.once('close', () => lines.close());
     lines.on('close', () => {
       sessions.delete(session.id);
       abortSession(session, 'stdin closed');

@@ -3,6 +3,7 @@
  * servers (server-everything and server-filesystem from npm) behind it, driven by the SDK v2
  * Client over stdio in both protocol eras.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,5 +51,20 @@ describe('patchbay gateway --stdio', () => {
     const note = await client.callTool({ name: 'files__read_text_file', arguments: { path: join(project, 'data', 'note.txt') } });
     expect(JSON.stringify(note.content)).toContain('a note for the stdio gateway');
     await client.close();
+  });
+
+  it('exits 0 on SIGTERM with stdin still open, after stopping its servers', { timeout: 60_000 }, async () => {
+    const child = spawn(process.execPath, [PATCHBAY_BIN, 'gateway', '--stdio'], { cwd: project, env: process.env });
+    let out = '';
+    const answered = new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('"id":1')) resolve();
+    }));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`);
+    await answered;
+    expect(JSON.parse(out.split('\n')[0]!).result.serverInfo.name).toBe('patchbay');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });
