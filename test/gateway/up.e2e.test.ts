@@ -27,7 +27,7 @@ function waitFor(child: ChildProcessWithoutNullStreams, pattern: RegExp, output:
   });
 }
 
-describe('patchbay up on a fresh project with two servers', () => {
+describe('patchbay up on a fresh project with two working servers and a broken one', () => {
   const project = mkdtempSync(join(tmpdir(), 'patchbay-up-'));
   let child: ChildProcessWithoutNullStreams;
   const output = { text: '', err: '' };
@@ -38,10 +38,11 @@ describe('patchbay up on a fresh project with two servers', () => {
       mcpServers: {
         alpha: { type: 'stdio', command: process.execPath, args: [ECHO_SERVER, 'alpha'], env: {} },
         beta: { type: 'stdio', command: process.execPath, args: [CONFORMANCE_SERVER], env: {} },
+        gamma: { type: 'stdio', command: join(project, 'no-such-server'), args: [], env: {} },
       },
     }));
     mkdirSync(join(project, '.claude'));
-    writeFileSync(join(project, '.claude', 'settings.local.json'), JSON.stringify({ enabledMcpjsonServers: ['alpha', 'beta'] }));
+    writeFileSync(join(project, '.claude', 'settings.local.json'), JSON.stringify({ enabledMcpjsonServers: ['alpha', 'beta', 'gamma'] }));
     child = spawn(process.execPath, [PATCHBAY_BIN, 'up', '--port', '0'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
     child.stdout.on('data', (d: Buffer) => (output.text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output.err += d.toString()));
@@ -53,12 +54,13 @@ describe('patchbay up on a fresh project with two servers', () => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('prints the URL, a masked token with how to see it, and both servers as ready', () => {
+  it('prints the URL, a masked token with how to see it, which servers are ready and why one is not', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(output.text).toMatch(/Token: +pb_\S+…\S+ +\(`patchbay token` prints it/);
     expect(output.text).toMatch(/✔ alpha +stdio, 7 tools/);
     expect(output.text).toMatch(/✔ beta +stdio, \d+ tools/);
-    expect(output.text).toContain('Servers (2 of 2 ready)');
+    expect(output.text).toContain('Servers (2 of 3 ready)');
+    expect(output.text).toMatch(/✘ gamma +failed: .*(ENOENT|not found|no such file)/i);
   });
 
   it('serves both servers, namespaced, to an SDK client with the printed token', async () => {
