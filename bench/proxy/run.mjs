@@ -4,7 +4,7 @@
 // Prints a markdown table: p50/p99 latency and what the proxy adds over direct, throughput,
 // time to first byte of a stream, and the proxies' RSS across 10,000 requests.
 //
-// Usage: npx tsc -p tsconfig.build.json && node bench/proxy/run.mjs [--quick]
+// Usage: npx tsc -p tsconfig.build.json && node bench/proxy/run.mjs [--quick] [--only=direct,patchbay,ccr] [--sizes=tiny,200KB]
 // Needs bench/node_modules (cd bench && npm install). Not a test: numbers vary by machine.
 import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +17,10 @@ import { Pool } from 'undici';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const QUICK = process.argv.includes('--quick');
+// --only=patchbay,direct and --sizes=200KB narrow a run while investigating one number.
+const arg = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]?.split(',');
+const ONLY = arg('only');
+const SIZES_ARG = arg('sizes');
 const TOKEN = 'pb_bench_token_0123456789';
 const children = [];
 
@@ -137,20 +141,22 @@ async function load(target, body, { concurrency, total }) {
 // ---- the run --------------------------------------------------------------------------------
 const upstream = await forkReady('upstream.mjs', {});
 const patchbay = await forkReady('patchbay-server.mjs', { BENCH_UPSTREAM: `http://127.0.0.1:${upstream.port}/v1`, BENCH_TOKEN: TOKEN });
-const ccr = await startCcr(upstream.port);
+const wantCcr = !ONLY || ONLY.includes('ccr');
+const ccr = wantCcr ? await startCcr(upstream.port) : undefined;
 
 const contenders = {
   direct: { origin: `http://127.0.0.1:${upstream.port}`, path: '/v1/chat/completions', headers: { authorization: 'Bearer sk-bench' }, body: openaiBody },
   patchbay: { origin: `http://127.0.0.1:${patchbay.port}`, path: '/v1/messages', headers: { 'x-api-key': TOKEN, 'anthropic-version': '2023-06-01' }, body: anthropicBody, pid: patchbay.child.pid },
-  'claude-code-router 1.0.73': { origin: `http://127.0.0.1:${ccr.port}`, path: '/v1/messages', headers: { 'x-api-key': TOKEN, 'anthropic-version': '2023-06-01' }, body: anthropicBody, pid: ccr.child.pid },
+  ...(ccr ? { 'claude-code-router 1.0.73': { origin: `http://127.0.0.1:${ccr.port}`, path: '/v1/messages', headers: { 'x-api-key': TOKEN, 'anthropic-version': '2023-06-01' }, body: anthropicBody, pid: ccr.child.pid } } : {}),
 };
+if (ONLY && !ONLY.includes('patchbay')) delete contenders.patchbay;
 
 const scale = QUICK ? 0.1 : 1;
 const plan = [];
-for (const size of ['tiny', '200KB']) {
+for (const size of SIZES_ARG ?? ['tiny', '200KB']) {
   for (const stream of [false, true]) {
     for (const concurrency of [1, 64]) {
-      const total = Math.max(concurrency * 2, Math.round(scale * (size === 'tiny' ? (concurrency === 1 ? 2000 : 10000) : (concurrency === 1 ? 300 : 1000))));
+      const total = Math.max(concurrency * 2, Math.round(scale * (size === 'tiny' ? (concurrency === 1 ? 2000 : 10000) : (concurrency === 1 ? 300 : 640))));
       plan.push({ size, stream, concurrency, total });
     }
   }
@@ -172,6 +178,7 @@ for (const step of plan) {
 const rss = {};
 for (const name of ['patchbay', 'claude-code-router 1.0.73']) {
   const target = contenders[name];
+  if (!target) continue;
   const samples = [rssMiB(target.pid)];
   for (let i = 0; i < 5; i++) {
     await load(target, target.body('tiny', true), { concurrency: 64, total: QUICK ? 200 : 2000 });
@@ -190,15 +197,15 @@ out.push('|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const { step, results } of rows) {
   const direct = results.direct;
   for (const [name, r] of Object.entries(results)) {
-    const added = name === 'direct' ? '' : f(r.p50 - direct.p50);
-    const added99 = name === 'direct' ? '' : f(r.p99 - direct.p99);
+    const added = name === 'direct' || !direct ? '' : f(r.p50 - direct.p50);
+    const added99 = name === 'direct' || !direct ? '' : f(r.p99 - direct.p99);
     out.push(`| ${step.size} | ${step.stream ? 'stream' : 'whole'} | ${step.concurrency} | ${name} | ${f(r.p50)} | ${f(r.p99)} | ${added} | ${added99} | ${step.stream ? f(r.ttfb50) : ''} | ${r.rps.toFixed(0)} | ${r.failures} |`);
   }
 }
 out.push('');
 out.push('Throughput ratio Patchbay / claude-code-router at 64 clients:');
 for (const { step, results } of rows.filter((r) => r.step.concurrency === 64)) {
-  out.push(`- ${step.size} ${step.stream ? 'stream' : 'whole'}: ${(results.patchbay.rps / results['claude-code-router 1.0.73'].rps).toFixed(1)}x`);
+  if (results.patchbay && results['claude-code-router 1.0.73']) out.push(`- ${step.size} ${step.stream ? 'stream' : 'whole'}: ${(results.patchbay.rps / results['claude-code-router 1.0.73'].rps).toFixed(1)}x`);
 }
 out.push('');
 out.push(`RSS (MiB) at start and after each ${QUICK ? 200 : 2000} streamed tiny requests at 64 clients (${QUICK ? 1000 : 10000} in all):`);
@@ -206,4 +213,4 @@ for (const [name, samples] of Object.entries(rss)) out.push(`- ${name}: ${sample
 console.log(out.join('\n'));
 
 for (const child of children) child.kill('SIGTERM');
-rmSync(ccr.home, { recursive: true, force: true });
+if (ccr) rmSync(ccr.home, { recursive: true, force: true });

@@ -105,6 +105,11 @@ async function tryTarget(deps: CallDeps, plan: CallPlan, target: UpstreamTarget,
         message: `${target.provider.name}: ${info.message}`,
         headers: retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
       };
+      if (response.status === 401) {
+        // The client's key was Patchbay's and it matched; this 401 is about the provider's key.
+        // Passed on as 401, Claude Code would tell the user to log in again, which cannot help.
+        failure = { ...failure, status: 502, type: 'api_error', message: `${target.provider.name} refused the API key Patchbay holds for it (HTTP 401: ${info.message}); check the key variable for "${target.provider.name}"` };
+      }
       if (!isRetryableStatus(response.status)) return failure;
     } catch (error) {
       if (plan.signal.aborted) throw error;

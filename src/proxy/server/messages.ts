@@ -116,6 +116,7 @@ export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, r
   };
 
   const outcome = await callWithFallbacks({ upstream: deps.upstream, retry: deps.settings.retry, rateLimiter: deps.ops.rateLimiter }, plan);
+  const client = clientName(req);
   const record = (target: UpstreamTarget | undefined, delivery: Delivery): void => {
     if (!deps.ops.usage) return;
     const { usage } = delivery;
@@ -123,7 +124,7 @@ export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, r
     const model = target?.model ?? request.model;
     deps.ops.usage.record({
       time: Date.now(),
-      ...(clientName(req) ? { client: clientName(req) } : {}),
+      ...(client ? { client } : {}),
       provider,
       model,
       requestModel: request.model,

@@ -147,3 +147,23 @@ describe('fallbacks', () => {
     expect(error.error.error.message).toMatch(/^backup: /);
   });
 });
+
+describe('provider keys', () => {
+  it("answers a provider's 401 as a 502 that names the provider's key, not the client's", async () => {
+    const before = primary.requests.length;
+    primary.queue((_r, res) => {
+      const text = JSON.stringify({ error: { message: 'Incorrect API key provided: key-o**ne.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(text);
+    });
+    backup.queue((_r, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'bad key', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
+    });
+    const error = await h.client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e) as { status: number; error: { error: { type: string; message: string } } };
+    expect(error.status).toBe(502);
+    expect(error.error.error.type).toBe('api_error');
+    expect(error.error.error.message).toMatch(/^backup refused the API key Patchbay holds for it \(HTTP 401/);
+    expect(primary.requests.length).toBe(before + 1); // a 401 is not retried, but the fallback is tried
+  });
+});
