@@ -5,7 +5,6 @@
  * in flight when the server dies fails at once — naming the server and how it ended — instead
  * of waiting for its timeout, and so that one server's trouble stays with that server.
  */
-import { setMaxListeners } from 'node:events';
 import type { ScopedServer } from '../config/types.js';
 import type { ConnectOptions, UpstreamConnection, UpstreamExit } from './upstream/connection.js';
 import { UpstreamConnectError } from './upstream/connection.js';
@@ -13,7 +12,10 @@ import { HubRpcError, type HubServerStatus } from './types.js';
 import { createRestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
 import { describeExit, isPermanent } from './exit-reason.js';
 import type { Logger } from './log/hub-logs.js';
-import { toRpcError, SERVER_UNAVAILABLE, REQUEST_TIMEOUT, REQUEST_CANCELLED } from './rpc-errors.js';
+import { SERVER_UNAVAILABLE } from './rpc-errors.js';
+import { callUpstream, type CallOptions, type InflightCall } from './upstream-call.js';
+
+export type { CallOptions, InflightCall };
 
 export type ConnectFn = (name: string, entry: ScopedServer['entry'], options: ConnectOptions) => Promise<UpstreamConnection>;
 
@@ -38,21 +40,6 @@ export interface SupervisorOptions {
   /** The connection went away (restarting, failed or stopped). */
   onDisconnected(): void;
   onStatus(): void;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-  onProgress?: (params: Record<string, unknown>) => void;
-  /** Who made the call, for routing the server's own requests back (see hub.ts). */
-  owner?: unknown;
-}
-
-export interface InflightCall {
-  owner: unknown;
-  /** Rejects the call locally (the server died or stopped). */
-  fail(error: HubRpcError): void;
-  /** Aborts the upstream request (the SDK sends notifications/cancelled) and rejects the call. */
-  cancel(why: string): void;
 }
 
 export interface Supervisor {
@@ -227,70 +214,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         server: name,
       });
     }
-    const timeoutMs = options.callTimeoutMs;
-    // One controller per call, linked to the caller's signal by a listener removed when the call
-    // settles: AbortSignal.any() on a long-lived session signal piles up listeners (see the
-    // SDK's MaxListenersExceededWarning in mcp-ecosystem-facts.md).
-    const controller = new AbortController();
-    return await new Promise<unknown>((resolve, reject) => {
-      let done = false;
-      const entry: InflightCall = {
-        owner: call.owner,
-        fail: (error) => settle(() => reject(error)),
-        cancel: (why) => {
-          controller.abort(new Error(why));
-          settle(() => reject(new HubRpcError(REQUEST_CANCELLED, why, { server: name })));
-        },
-      };
-      const onCallerAbort = () => controller.abort(call.signal?.reason);
-      const onTimeout = () => {
-        log.log('warn', `${method} timed out after ${timeoutMs} ms`);
-        controller.abort(new Error('timeout'));
-        settle(() =>
-          reject(new HubRpcError(REQUEST_TIMEOUT, `Server "${name}" did not answer ${method} within ${timeoutMs} ms`, { server: name })),
-        );
-      };
-      let timer = setTimeout(onTimeout, timeoutMs);
-      // MCP 2025-11-25 "Timeouts": progress MAY reset the clock, but a maximum SHOULD hold; a
-      // call that keeps reporting progress gets up to ten timeouts in all.
-      const deadline = Date.now() + timeoutMs * MAX_PROGRESS_EXTENSIONS;
-      const onProgress = call.onProgress
-        ? (progress: Record<string, unknown>) => {
-            if (!done) {
-              clearTimeout(timer);
-              timer = setTimeout(onTimeout, Math.max(0, Math.min(timeoutMs, deadline - Date.now())));
-            }
-            call.onProgress!(progress);
-          }
-        : undefined;
-      function settle(fn: () => void): void {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        call.signal?.removeEventListener('abort', onCallerAbort);
-        inflight.delete(entry);
-        fn();
-      }
-      if (call.signal?.aborted) {
-        entry.cancel('Request cancelled by the client');
-        return;
-      }
-      if (call.signal) allowManyListeners(call.signal);
-      call.signal?.addEventListener('abort', onCallerAbort, { once: true });
-      inflight.add(entry);
-      // The connection's own timeout is a backstop only: this call's timer decides.
-      conn.request(method, params, { signal: controller.signal, timeoutMs: timeoutMs * MAX_PROGRESS_EXTENSIONS + 1_000, onProgress }).then(
-        (result) => settle(() => resolve(result)),
-        (error: unknown) =>
-          settle(() =>
-            reject(
-              call.signal?.aborted
-                ? new HubRpcError(REQUEST_CANCELLED, 'Request cancelled by the client', { server: name })
-                : toRpcError(error, name),
-            ),
-          ),
-      );
-    });
+    return callUpstream({ connection: conn, server: name, method, params, call, timeoutMs: options.callTimeoutMs, inflight, log });
   }
 
   return {
@@ -332,19 +256,4 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     request,
   };
-}
-
-const MAX_PROGRESS_EXTENSIONS = 10;
-
-const widened = new WeakSet<AbortSignal>();
-
-/**
- * A session's signal carries one listener per concurrent call, each removed when its call
- * settles; Node warns past 10 (MaxListenersExceededWarning) although nothing leaks. Lifting the
- * limit once per signal keeps a busy session from printing false leak warnings.
- */
-function allowManyListeners(signal: AbortSignal): void {
-  if (widened.has(signal)) return;
-  widened.add(signal);
-  setMaxListeners(0, signal);
 }
