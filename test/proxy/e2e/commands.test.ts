@@ -1,14 +1,15 @@
 /**
- * `patchbay proxy`, `patchbay env` and `patchbay claude` as real child processes with the test's
- * temporary HOME, against an OpenAI-compatible upstream on 127.0.0.1.
+ * `patchbay proxy`, `patchbay env` and `patchbay claude` as the real CLI (bin/patchbay.js → dist/,
+ * so build first) in child processes with the test's temporary HOME, against an
+ * OpenAI-compatible upstream on 127.0.0.1.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATCHBAY_BIN } from '../../helpers/cli.js';
 import { startOpenAIUpstream } from '../../fixtures/upstreams/openai.js';
 import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
 
-const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 const FAKE_BIN = fileURLToPath(new URL('./bin', import.meta.url));
 const TOKEN = 'pb_cli_test_token_abcdefghijklmnopqrstuvwxyz012345';
 
@@ -20,7 +21,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}, onStdout?: (text: string, kill: () => void) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    const child = spawn(process.execPath, [PATCHBAY_BIN, ...args], {
       env: { ...process.env, PATCHBAY_TOKEN: TOKEN, OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: upstream.url, PREFERRED_PROVIDER: 'openai', SMALL_MODEL: 'small-model', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -7,13 +7,12 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATCHBAY_BIN } from '../../helpers/cli.js';
 import { startOpenAIUpstream } from '../../fixtures/upstreams/openai.js';
 import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
 
 const CLAUDE_DIR = process.env.PATCHBAY_TEST_CLAUDE_DIR;
-const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 
 describe.skipIf(!CLAUDE_DIR)('real Claude Code through patchbay claude', () => {
   let upstream: FakeUpstream;
@@ -23,7 +22,7 @@ describe.skipIf(!CLAUDE_DIR)('real Claude Code through patchbay claude', () => {
   it('answers `patchbay claude -p` from the OpenAI-compatible upstream and exits 0', async () => {
     const home = process.env.HOME!;
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'claude', '-p', 'Say hi'], {
+      const child = spawn(process.execPath, [PATCHBAY_BIN, 'claude', '-p', 'Say hi'], {
         env: {
           ...process.env, PATH: `${CLAUDE_DIR}:${process.env.PATH}`, PATCHBAY_TOKEN: 'pb_real_claude_test_token_0123456789',
           OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: upstream.url, PREFERRED_PROVIDER: 'openai', BIG_MODEL: 'big-model', SMALL_MODEL: 'small-model',
