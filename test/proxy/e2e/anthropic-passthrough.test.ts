@@ -122,4 +122,40 @@ describe('Anthropic passthrough', () => {
     expect(sent.messages[3]!.content).toEqual([{ type: 'text', text: 'a2' }]);
     expect(sent.messages[5]!.content).toEqual([thinking('EqQBCgIYAhIM1gbcDa9GJwZA2b3h'), { type: 'text', text: 'a3' }]);
   });
+
+  it('ends a passthrough stream that resets midway with an error event, after the bytes that came', async () => {
+    upstream.queue(async (_r, res) => {
+      const bytes = anthropicStreamBytes('claude-opus-4-8', ['Half', ' of it']);
+      const cut = bytes.indexOf('event: content_block_stop');
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      res.write(bytes.slice(0, cut));
+      await new Promise((r) => setTimeout(r, 50));
+      res.socket?.resetAndDestroy();
+    });
+    const stream = h.client.messages.stream({ model: 'claude-opus-4-8', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    const texts: string[] = [];
+    stream.on('text', (t) => texts.push(t));
+    const error = await stream.finalMessage().catch((e: unknown) => e) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/anthropic stream broke off/);
+    expect(texts.join('')).toBe('Half of it');
+  });
+
+  it('closes the upstream request when the client goes away mid-stream', async () => {
+    let received: import('../../fixtures/upstreams/server.js').RecordedRequest | undefined;
+    upstream.queue(async (r, res) => {
+      received = r;
+      const bytes = anthropicStreamBytes('claude-opus-4-8', ['one']);
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      res.write(bytes.slice(0, bytes.indexOf('event: content_block_stop')));
+      await r.aborted;
+      res.end();
+    });
+    const controller = new AbortController();
+    const stream = h.client.messages.stream({ model: 'claude-opus-4-8', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { signal: controller.signal });
+    await new Promise<void>((resolve) => stream.on('text', () => resolve()));
+    controller.abort();
+    await expect(stream.finalMessage()).rejects.toThrow();
+    await received!.aborted; // resolves only when the proxy dropped its upstream request
+  });
 });
