@@ -70,6 +70,12 @@ async function startCcr(upstreamPort) {
   return { child, port, home };
 }
 
+/** CPU time (user + system) a process has used, in ms: robust to a busy machine, unlike latency. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
@@ -168,7 +174,9 @@ for (const step of plan) {
   for (const [name, target] of Object.entries(contenders)) {
     const body = target.body(step.size, step.stream);
     await load(target, body, { concurrency: step.concurrency, total: Math.min(step.total, step.concurrency * 4 + 20) }); // warm-up
+    const cpuBefore = target.pid ? cpuMs(target.pid) : 0;
     results[name] = await load(target, body, step);
+    if (target.pid) results[name].cpuPerRequest = (cpuMs(target.pid) - cpuBefore) / step.total;
     process.stderr.write(`${step.size} ${step.stream ? 'stream' : 'whole'} c=${step.concurrency} ${name}: p50 ${results[name].p50.toFixed(2)} ms, ${results[name].rps.toFixed(0)} req/s${results[name].failures ? `, ${results[name].failures} failed` : ''}\n`);
   }
   rows.push({ step, results });
@@ -192,14 +200,14 @@ const f = (n) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const out = [];
 out.push(`Model proxy benchmark — ${new Date().toISOString()}, node ${process.version}, ${QUICK ? 'quick run' : 'full run'}`);
 out.push('');
-out.push('| request | mode | clients | contender | p50 ms | p99 ms | added p50 ms | added p99 ms | first byte p50 ms | req/s | failed |');
-out.push('|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+out.push('| request | mode | clients | contender | p50 ms | p99 ms | added p50 ms | added p99 ms | first byte p50 ms | req/s | proxy CPU ms/req | failed |');
+out.push('|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const { step, results } of rows) {
   const direct = results.direct;
   for (const [name, r] of Object.entries(results)) {
     const added = name === 'direct' || !direct ? '' : f(r.p50 - direct.p50);
     const added99 = name === 'direct' || !direct ? '' : f(r.p99 - direct.p99);
-    out.push(`| ${step.size} | ${step.stream ? 'stream' : 'whole'} | ${step.concurrency} | ${name} | ${f(r.p50)} | ${f(r.p99)} | ${added} | ${added99} | ${step.stream ? f(r.ttfb50) : ''} | ${r.rps.toFixed(0)} | ${r.failures} |`);
+    out.push(`| ${step.size} | ${step.stream ? 'stream' : 'whole'} | ${step.concurrency} | ${name} | ${f(r.p50)} | ${f(r.p99)} | ${added} | ${added99} | ${step.stream ? f(r.ttfb50) : ''} | ${r.rps.toFixed(0)} | ${r.cpuPerRequest === undefined ? '' : r.cpuPerRequest.toFixed(2)} | ${r.failures} |`);
   }
 }
 out.push('');
@@ -210,6 +218,8 @@ for (const { step, results } of rows.filter((r) => r.step.concurrency === 64)) {
 out.push('');
 out.push(`RSS (MiB) at start and after each ${QUICK ? 200 : 2000} streamed tiny requests at 64 clients (${QUICK ? 1000 : 10000} in all):`);
 for (const [name, samples] of Object.entries(rss)) out.push(`- ${name}: ${samples.map((s) => s.toFixed(0)).join(' → ')}`);
+out.push('');
+out.push(`Load average during the run (2 cores): ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} — latency on a shared machine includes waiting for a core; CPU ms/req does not.`);
 console.log(out.join('\n'));
 
 for (const child of children) child.kill('SIGTERM');
