@@ -54,7 +54,18 @@ function timeRun(command, args, ws) {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, {
       cwd: ws.project,
-      env: { ...process.env, HOME: ws.home, XDG_CONFIG_HOME: join(ws.home, '.config'), NO_COLOR: '1', MCP_TIMEOUT: '20000' },
+      env: {
+        ...process.env,
+        HOME: ws.home,
+        XDG_CONFIG_HOME: join(ws.home, '.config'),
+        NO_COLOR: '1',
+        MCP_TIMEOUT: '20000',
+        // Claude Code: no telemetry, error reports or update checks; only the local servers.
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_TELEMETRY: '1',
+        DISABLE_ERROR_REPORTING: '1',
+        DISABLE_AUTOUPDATER: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
