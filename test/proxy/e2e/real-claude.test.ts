@@ -1,18 +1,22 @@
 /**
  * The real Claude Code through `patchbay claude -p` against an OpenAI-compatible upstream on
- * 127.0.0.1. Claude Code is a 360 MB native binary that CI does not install, so this runs only
- * when PATCHBAY_TEST_CLAUDE_DIR names a folder with `claude` in it, e.g.:
+ * 127.0.0.1. Claude Code is a 360 MB native binary that the root install does not bring, so this
+ * runs only where it is installed: in bench/ (`cd bench && npm install`, which has it as a bench
+ * dependency) or in the folder PATCHBAY_TEST_CLAUDE_DIR names, e.g.:
  *   npm install --prefix /tmp/cc @anthropic-ai/claude-code
  *   PATCHBAY_TEST_CLAUDE_DIR=/tmp/cc/node_modules/.bin npx vitest run test/proxy/e2e/real-claude.test.ts
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATCHBAY_BIN } from '../../helpers/cli.js';
 import { startOpenAIUpstream } from '../../fixtures/upstreams/openai.js';
 import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
 
-const CLAUDE_DIR = process.env.PATCHBAY_TEST_CLAUDE_DIR;
+const BENCH_BIN = fileURLToPath(new URL('../../../bench/node_modules/.bin', import.meta.url));
+const CLAUDE_DIR = process.env.PATCHBAY_TEST_CLAUDE_DIR ?? (existsSync(join(BENCH_BIN, 'claude')) ? BENCH_BIN : undefined);
 
 describe.skipIf(!CLAUDE_DIR)('real Claude Code through patchbay claude', () => {
   let upstream: FakeUpstream;
