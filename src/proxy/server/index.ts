@@ -47,7 +47,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   let deps: MessagesDeps | undefined;
 
   const ready = (async () => {
-    const adapters = options.adapters ?? (await loadAdapters());
+    const adapters = options.adapters ?? (await loadAdapters(log));
     let usage: UsageSink | undefined;
     if (options.usage === undefined) {
       const store = await openDefaultUsageStore(log);

@@ -1,37 +1,16 @@
 /**
  * The parts of the proxy that other modules provide, loaded once at start-up: the provider
  * adapters (src/proxy/openai, src/proxy/gemini) and proxy ops (token estimate, rate limits,
- * usage store, prices). The types below mirror those modules' published signatures, so the
- * server depends on the shape, not on the file; each module is imported lazily, which also keeps
- * `patchbay --help` fast.
+ * usage store, prices). Types come from those modules; their code is imported lazily, which
+ * keeps `patchbay --help` fast.
  */
 import type { MessagesRequest } from '../anthropic-types.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { ProviderAdapter, ProviderKind } from '../provider.js';
+import type { UsageRecord } from '../../store/usage-store.js';
 
-export type RateLimitGrant =
-  | { ok: true; settle(actual: { inputTokens: number; outputTokens: number }): void }
-  | { ok: false; retryAfterSeconds: number; limit: 'rpm' | 'itpm' | 'otpm' };
-
-export interface RateLimiter {
-  acquire(key: { provider: string; model: string }, cost: { inputTokens: number; outputTokens: number }, signal?: AbortSignal): Promise<RateLimitGrant>;
-}
-
-export interface UsageRecord {
-  time: number;
-  client?: string;
-  provider: string;
-  model: string;
-  requestModel: string;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number | null;
-  latencyMs: number;
-  status: number;
-  stream: boolean;
-  error?: string;
-}
+export type { RateLimitGrant, RateLimiter } from '../limits/rate-limiter.js';
+export type { UsageRecord } from '../../store/usage-store.js';
 
 export interface UsageSink {
   record(record: UsageRecord): void;
@@ -45,9 +24,6 @@ export interface ProxyOps {
   usage?: UsageSink;
   costOf?: (provider: string, model: string, usage: TokenUsage) => number | null;
 }
-
-
-
 
 export interface LoadOpsOptions {
   rateLimits: unknown;
@@ -73,8 +49,20 @@ export async function loadOps(options: LoadOpsOptions): Promise<ProxyOps> {
   return ops;
 }
 
-/** The OpenAI and Gemini translations, imported on first use so `patchbay --help` stays fast. */
-export async function loadAdapters(): Promise<Partial<Record<ProviderKind, ProviderAdapter>>> {
-  const [{ openaiAdapter }, { geminiAdapter }] = await Promise.all([import('../openai/index.js'), import('../gemini/index.js')]);
-  return { openai: openaiAdapter, gemini: geminiAdapter };
+/**
+ * The OpenAI and Gemini translations, imported on first use so `patchbay --help` stays fast.
+ * The OpenAI translation reports what it had to change (a dropped server tool, a lowered
+ * max_tokens, stop sequences past OpenAI's four) through `log`, so users can see why; each
+ * distinct note once, since the same client sends the same shape of request all day.
+ */
+export async function loadAdapters(log?: (line: string) => void): Promise<Partial<Record<ProviderKind, ProviderAdapter>>> {
+  const [{ createOpenAIAdapter }, { geminiAdapter }] = await Promise.all([import('../openai/index.js'), import('../gemini/index.js')]);
+  const seen = new Set<string>();
+  const onNote = (note: string): void => {
+    if (!log || seen.has(note) || seen.size >= 1000) return;
+    seen.add(note);
+    log(`openai translation: ${note}`);
+  };
+  const openai = createOpenAIAdapter({ onNote });
+  return { openai, gemini: geminiAdapter };
 }
