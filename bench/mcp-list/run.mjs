@@ -8,6 +8,8 @@
  * The servers are test/fixtures/servers/good-stdio.mjs with --delay-start: 19 between 200 and
  * 2000 ms, one at 3000 ms (the slowest). Every run gets the same temporary HOME with those 20 in
  * ~/.claude.json (user scope), which both CLIs read. Needs dist/ (npx tsc -p tsconfig.build.json).
+ * A third contender, floor.mjs, checks the same servers with raw JSON-RPC and no client logic:
+ * its 20-vs-1 ratio is what starting 20 servers together costs this machine by itself.
  *
  *   node bench/mcp-list/run.mjs [--runs 5] [--no-claude]
  * Prints a markdown table of medians (wall time of the whole CLI process) and ratios.
@@ -88,9 +90,13 @@ function median(values) {
 
 const all = makeHome(delays);
 const one = makeHome([SLOWEST_MS]);
+const floorScript = join(here, 'floor.mjs');
 const contenders = [
   { label: `patchbay mcp list, 20 servers`, command: process.execPath, args: [patchbayBin, 'mcp', 'list'], ws: all, expect: 20 },
   { label: `patchbay mcp list, slowest server alone`, command: process.execPath, args: [patchbayBin, 'mcp', 'list'], ws: one, expect: 1 },
+  // The floor: raw JSON-RPC to all 20 at once, no client logic (see floor.mjs).
+  { label: `floor (raw JSON-RPC), 20 servers`, command: process.execPath, args: [floorScript], ws: all, expect: 20 },
+  { label: `floor (raw JSON-RPC), slowest server alone`, command: process.execPath, args: [floorScript], ws: one, expect: 1 },
 ];
 if (withClaude) {
   contenders.push(
