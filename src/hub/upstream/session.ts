@@ -5,7 +5,7 @@
  * cancellation). Everything above it is method + params passthrough: the hub forwards what it
  * does not understand, so nothing here is limited to the methods this SDK version knows.
  */
-import { Client, ProtocolError, type Transport } from '@modelcontextprotocol/client';
+import { Client, ProtocolError, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { z } from 'zod';
 import type {
   ConnectOptions,
@@ -42,6 +42,7 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
 
   let closeReported = false;
   let closing = false;
+  let raw: RawChannel | undefined;
   const connection: UpstreamConnection & { closing: boolean } = {
     name,
     transport: link.kind,
@@ -62,6 +63,7 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
       return closing;
     },
     async request(method: string, params?: unknown, requestOptions: RequestOptions = {}) {
+      if (raw && RAW_METHODS.has(method)) return raw.request(method, params, requestOptions, options.requestTimeoutMs);
       return client.request({ method, params: params as Record<string, unknown> | undefined }, anyResult, {
         signal: requestOptions.signal,
         timeout: requestOptions.timeoutMs ?? options.requestTimeoutMs,
@@ -121,6 +123,125 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
   } finally {
     clearTimeout(timer);
   }
+  // stdio in the 2025 era: passthrough requests skip the SDK's per-call validation (see RawChannel).
+  if (link.kind === 'stdio' && !String(client.getNegotiatedProtocolVersion() ?? '').startsWith('2026')) {
+    raw = createRawChannel(link.transport);
+  }
   options.log?.('info', `connected: ${connection.serverInfo?.name ?? '?'} ${connection.serverInfo?.version ?? ''}, protocol ${connection.protocolVersion}`);
   return connection;
+}
+
+/** Standard 2025-era requests forwarded as they are; anything else goes through the SDK Client. */
+const RAW_METHODS = new Set([
+  'tools/call',
+  'tools/list',
+  'resources/read',
+  'resources/list',
+  'resources/templates/list',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'prompts/get',
+  'prompts/list',
+  'completion/complete',
+  'logging/setLevel',
+  'ping',
+]);
+
+interface RawPending {
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+  onProgress?: (params: Record<string, unknown>) => void;
+  timer?: ReturnType<typeof setTimeout>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+interface RawChannel {
+  request(method: string, params: unknown, options: RequestOptions, defaultTimeoutMs: number | undefined): Promise<unknown>;
+}
+
+/**
+ * Passthrough requests on a connected stdio transport, beside the SDK Client that did the
+ * handshake: our own ids (strings, so they never meet the Client's numeric ones), one
+ * JSON.stringify per message in the transport, the result handed back as the server sent it
+ * (an object, as the Client's result schema required). Progress, cancellation
+ * (notifications/cancelled), the backstop timeout and a lost connection behave as the Client's
+ * request path does. Messages that are not ours go on to the Client, in arrival order.
+ */
+function createRawChannel(transport: Transport): RawChannel {
+  const pending = new Map<string, RawPending>();
+  let nextId = 0;
+  const sdkOnMessage = transport.onmessage;
+  const sdkOnClose = transport.onclose;
+
+  function finish(id: string, entry: RawPending): void {
+    pending.delete(id);
+    if (entry.timer) clearTimeout(entry.timer);
+    if (entry.onAbort) entry.signal!.removeEventListener('abort', entry.onAbort);
+  }
+
+  transport.onmessage = (message, extra) => {
+    const m = message as { id?: unknown; method?: unknown; params?: Record<string, unknown>; result?: unknown; error?: { code: number; message: string; data?: unknown } };
+    if (typeof m.id === 'string' && m.method === undefined) {
+      const entry = pending.get(m.id);
+      if (entry) {
+        finish(m.id, entry);
+        if (m.error !== undefined) entry.reject(new ProtocolError(m.error.code, m.error.message, m.error.data));
+        else if (m.result === null || typeof m.result !== 'object' || Array.isArray(m.result)) entry.reject(new Error('Invalid result: not an object'));
+        else entry.resolve(m.result);
+        return;
+      }
+    } else if (m.method === 'notifications/progress' && typeof m.params?.progressToken === 'string') {
+      const entry = pending.get(m.params.progressToken);
+      if (entry?.onProgress) {
+        const { progressToken: _token, ...progress } = m.params;
+        if (entry.timer) entry.timer.refresh();
+        entry.onProgress(progress);
+        return;
+      }
+    }
+    sdkOnMessage?.(message, extra);
+  };
+  transport.onclose = () => {
+    for (const [id, entry] of [...pending]) {
+      finish(id, entry);
+      entry.reject(new Error('Connection closed'));
+    }
+    sdkOnClose?.();
+  };
+
+  return {
+    request(method, params, options, defaultTimeoutMs) {
+      const signal = options.signal;
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const id = `pb-${nextId++}`;
+      let outParams = params as Record<string, unknown> | undefined;
+      if (options.onProgress) outParams = { ...outParams, _meta: { ...(outParams?._meta as Record<string, unknown> | undefined), progressToken: id } };
+      return new Promise<unknown>((resolve, reject) => {
+        const entry: RawPending = { resolve, reject, onProgress: options.onProgress, timeoutMs: options.timeoutMs ?? defaultTimeoutMs ?? 60_000 };
+        const cancel = (reason: unknown) => {
+          if (!pending.has(id)) return;
+          finish(id, entry);
+          transport
+            .send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: String(reason) } })
+            .catch(() => undefined);
+          reject(reason instanceof Error ? reason : new Error(String(reason)));
+        };
+        entry.timer = setTimeout(() => cancel(new ProtocolError(-32001, 'Request timed out', { timeout: entry.timeoutMs })), entry.timeoutMs);
+        if (signal) {
+          entry.signal = signal;
+          entry.onAbort = () => cancel(signal.reason);
+          signal.addEventListener('abort', entry.onAbort, { once: true });
+        }
+        pending.set(id, entry);
+        const message = (outParams === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: outParams }) as JSONRPCMessage;
+        transport.send(message).catch((error: unknown) => {
+          if (!pending.has(id)) return;
+          finish(id, entry);
+          reject(error);
+        });
+      });
+    },
+  };
 }

@@ -154,7 +154,7 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     if (line.trim() === '') return;
     let message: JSONRPCMessage;
     try {
-      message = deserializeMessage(line);
+      message = parseMessage(line);
     } catch {
       const clean = options.redact(line);
       nonJson.push(clean);
@@ -244,4 +244,29 @@ function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
       resolve(true);
     });
   });
+}
+
+/**
+ * A response (the bulk of the traffic) is checked by hand, with the same rules as the SDK's
+ * JSON-RPC message schema, instead of by a zod parse per line; anything else, or a response
+ * that fails the check, goes through the SDK's deserializeMessage as before.
+ */
+function parseMessage(line: string): JSONRPCMessage {
+  const value = JSON.parse(line) as Record<string, unknown> | null;
+  if (isPlainResponse(value)) return value as unknown as JSONRPCMessage;
+  return deserializeMessage(line);
+}
+
+function isPlainResponse(v: Record<string, unknown> | null): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v.jsonrpc !== '2.0' || 'method' in v) return false;
+  const id = v.id;
+  if (typeof id !== 'string' && !Number.isInteger(id)) return false;
+  if ('result' in v) {
+    const r = v.result as Record<string, unknown> | null;
+    if ('error' in v || r === null || typeof r !== 'object' || Array.isArray(r)) return false;
+    const meta = r._meta;
+    return meta === undefined || (meta !== null && typeof meta === 'object' && !Array.isArray(meta));
+  }
+  const e = v.error as Record<string, unknown> | null | undefined;
+  return e !== null && typeof e === 'object' && Number.isInteger(e.code) && typeof e.message === 'string';
 }
