@@ -14,6 +14,7 @@ import { RoutingError, type ProviderRouter, type RouteDecision } from '../routin
 import { createToolNameMap } from '../tool-names.js';
 import { callWithFallbacks, errorInfoOf, type CallPlan } from './call.js';
 import { errorTypeForStatus, sendError, sendJson } from './http.js';
+import { parseJsonBody } from './json-body.js';
 import type { ProxyOps } from './ops.js';
 import { sendPassthrough, sendTranslated, streamPassthrough, streamTranslated, type Delivery } from './respond.js';
 import type { UpstreamClient, UpstreamRequest } from './upstream.js';
@@ -31,7 +32,7 @@ export interface MessagesDeps {
 export function parseMessagesRequest(raw: Buffer, needMaxTokens: boolean): MessagesRequest | string {
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    value = parseJsonBody(raw);
   } catch (error) {
     return `request body is not valid JSON (${(error as Error).message})`;
   }
