@@ -44,6 +44,8 @@ export interface HttpRequestSpec {
   method: 'POST' | 'GET';
   headers: Record<string, string>;
   body?: string;
+  /** The body already encoded as UTF-8; when present, the proxy sends these bytes (`body` is their text). */
+  bytes?: Buffer;
 }
 
 /** Per-request state shared by the request, response and stream translations of one call. */

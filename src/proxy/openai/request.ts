@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { MessagesRequest, ToolChoice, ToolDefinition } from '../anthropic-types.js';
+import { jsonBytes } from '../json-bytes.js';
 import type { HttpRequestSpec, TranslationContext, UpstreamTarget } from '../provider.js';
 import { toChatMessages } from './messages.js';
 import { acceptsReasoningEffort, effortForAdaptive, effortForBudget, isOpenRouter, isReasoningModel, maxOutputTokens } from './models.js';
@@ -180,7 +181,10 @@ export function buildHttpRequest(request: MessagesRequest, target: UpstreamTarge
     else headers.authorization = `Bearer ${provider.apiKey}`;
   }
   for (const [name, value] of Object.entries(provider.headers ?? {})) headers[name.toLowerCase()] = value;
-  return { url, method: 'POST', headers, body: JSON.stringify(buildChatRequest(request, target, context, note)) };
+  // Encoded once, piece by piece (see jsonBytes); the text is made only if someone reads `body`.
+  const bytes = jsonBytes(buildChatRequest(request, target, context, note) as unknown as Record<string, unknown>);
+  let text: string | undefined;
+  return { url, method: 'POST', headers, bytes, get body() { return (text ??= bytes.toString('utf8')); } };
 }
 
 function splitQuery(url: string): [string, string] {

@@ -12,6 +12,8 @@ export interface UpstreamRequest {
   method: 'POST' | 'GET';
   headers: Record<string, string>;
   body?: string | Buffer;
+  /** The body already encoded (see HttpRequestSpec.bytes); sent instead of `body`. */
+  bytes?: Buffer;
 }
 
 export interface UpstreamResponse {
@@ -58,7 +60,7 @@ export function createUpstreamClient(options: UpstreamClientOptions = {}): Upstr
           path: url.pathname + url.search,
           method: request.method,
           headers: request.headers,
-          body: request.body,
+          body: request.bytes ?? request.body,
           signal,
         });
         return { status: response.statusCode, headers: response.headers, body: response.body };
