@@ -1,7 +1,8 @@
 /**
  * One call to an upstream, as the hub makes it: its own timer (reset by progress, see below),
- * its own AbortController linked to the caller's signal, and an entry in the server's in-flight
- * set so the supervisor can fail it the moment the server dies instead of at its timeout.
+ * a listener on the caller's signal that cancels the upstream request, and an entry in the
+ * server's in-flight set so the supervisor can fail it the moment the server dies instead of at
+ * its timeout.
  */
 import { setMaxListeners } from 'node:events';
 import type { UpstreamConnection } from './upstream/connection.js';
@@ -36,24 +37,31 @@ export interface UpstreamCall {
 }
 
 export function callUpstream({ connection, server, method, params, call, timeoutMs, inflight, log }: UpstreamCall): Promise<unknown> {
-  // One controller per call, linked to the caller's signal by a listener removed when the call
-  // settles: AbortSignal.any() on a long-lived session signal piles up listeners (see the
-  // SDK's MaxListenersExceededWarning in mcp-ecosystem-facts.md).
-  const controller = new AbortController();
+  // The caller's signal is linked by a listener removed when the call settles: AbortSignal.any()
+  // on a long-lived session signal piles up listeners (see the SDK's MaxListenersExceededWarning
+  // in mcp-ecosystem-facts.md). The upstream request is cancelled through the function the
+  // connection hands back (bindCancel), so a call needs no AbortController of its own.
+  let cancelUpstream: ((reason: unknown) => void) | undefined;
+  let cancelledWith: { reason: unknown } | undefined;
+  const abortUpstream = (reason: unknown) => {
+    if (cancelledWith) return;
+    cancelledWith = { reason };
+    cancelUpstream?.(reason);
+  };
   return new Promise<unknown>((resolve, reject) => {
     let done = false;
     const entry: InflightCall = {
       owner: call.owner,
       fail: (error) => settle(() => reject(error)),
       cancel: (why) => {
-        controller.abort(new Error(why));
+        abortUpstream(new Error(why));
         settle(() => reject(new HubRpcError(REQUEST_CANCELLED, why, { server })));
       },
     };
-    const onCallerAbort = () => controller.abort(call.signal?.reason);
+    const onCallerAbort = () => abortUpstream(call.signal?.reason);
     const onTimeout = () => {
       log.log('warn', `${method} timed out after ${timeoutMs} ms`);
-      controller.abort(new Error('timeout'));
+      abortUpstream(new Error('timeout'));
       settle(() =>
         reject(new HubRpcError(REQUEST_TIMEOUT, `Server "${server}" did not answer ${method} within ${timeoutMs} ms`, { server })),
       );
@@ -87,7 +95,11 @@ export function callUpstream({ connection, server, method, params, call, timeout
     call.signal?.addEventListener('abort', onCallerAbort, { once: true });
     inflight.add(entry);
     // The connection's own timeout is a backstop only: this call's timer decides.
-    connection.request(method, params, { signal: controller.signal, timeoutMs: timeoutMs * MAX_PROGRESS_EXTENSIONS + 1_000, onProgress }).then(
+    const bindCancel = (cancel: (reason: unknown) => void) => {
+      cancelUpstream = cancel;
+      if (cancelledWith) cancel(cancelledWith.reason);
+    };
+    connection.request(method, params, { bindCancel, timeoutMs: timeoutMs * MAX_PROGRESS_EXTENSIONS + 1_000, onProgress }).then(
       (result) => settle(() => resolve(result)),
       (error: unknown) =>
         settle(() =>

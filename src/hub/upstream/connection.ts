@@ -37,6 +37,12 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** notifications/progress for this request's progress token. */
   onProgress?: (params: Record<string, unknown>) => void;
+  /**
+   * Instead of a signal: receives a function that cancels the request (notifications/cancelled,
+   * then a rejection). A caller that keeps its own timer (the hub's callUpstream) uses it to skip
+   * an AbortController and the connection's backstop timer per call.
+   */
+  bindCancel?: (cancel: (reason: unknown) => void) => void;
 }
 
 export interface UpstreamConnection {

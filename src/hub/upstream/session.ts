@@ -64,8 +64,14 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
     },
     async request(method: string, params?: unknown, requestOptions: RequestOptions = {}) {
       if (raw && RAW_METHODS.has(method)) return raw.request(method, params, requestOptions, options.requestTimeoutMs);
+      let signal = requestOptions.signal;
+      if (requestOptions.bindCancel) {
+        const controller = new AbortController();
+        requestOptions.bindCancel((reason) => controller.abort(reason));
+        signal = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+      }
       return client.request({ method, params: params as Record<string, unknown> | undefined }, anyResult, {
-        signal: requestOptions.signal,
+        signal,
         timeout: requestOptions.timeoutMs ?? options.requestTimeoutMs,
         ...(requestOptions.onProgress
           ? {
@@ -228,13 +234,14 @@ function createRawChannel(transport: Transport): RawChannel {
             .catch(() => undefined);
           reject(reason instanceof Error ? reason : new Error(String(reason)));
         };
-        entry.timer = setTimeout(() => cancel(new ProtocolError(-32001, 'Request timed out', { timeout: entry.timeoutMs })), entry.timeoutMs);
+        if (!options.bindCancel) entry.timer = setTimeout(() => cancel(new ProtocolError(-32001, 'Request timed out', { timeout: entry.timeoutMs })), entry.timeoutMs);
         if (signal) {
           entry.signal = signal;
           entry.onAbort = () => cancel(signal.reason);
           signal.addEventListener('abort', entry.onAbort, { once: true });
         }
         pending.set(id, entry);
+        options.bindCancel?.(cancel);
         const message = (outParams === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params: outParams }) as JSONRPCMessage;
         transport.send(message).catch((error: unknown) => {
           if (!pending.has(id)) return;
