@@ -61,7 +61,7 @@ describe('parseJsonBody', () => {
   });
 
   it('parses the real Claude Code request, grown past the piecewise threshold', () => {
-    const turn = JSON.parse(readFileSync(new URL('../../../../shared/reference/claude-code-request-turn2.json', import.meta.url), 'utf8')) as { messages: unknown[] };
+    const turn = JSON.parse(readFileSync(new URL('../../../test/proxy/openai/fixtures/claude-code-request-turn2.json', import.meta.url), 'utf8')) as { messages: unknown[] };
     const grown = { ...turn, messages: Array.from({ length: 200 }, () => turn.messages).flat() };
     const text = JSON.stringify(grown);
     expect(text.length).toBeGreaterThan(64 * 1024);

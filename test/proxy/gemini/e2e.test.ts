@@ -116,7 +116,7 @@ describe('Gemini behind the proxy, driven by the official SDK', () => {
   });
 
   it("accepts Claude Code's real tool turn, whose call Gemini never signed, with the dummy signature", async () => {
-    const request = JSON.parse(readFileSync('/work/shared/reference/claude-code-request-turn2.json', 'utf8'));
+    const request = JSON.parse(readFileSync(new URL('../openai/fixtures/claude-code-request-turn2.json', import.meta.url), 'utf8'));
     const message = await h.client.messages.stream(request).finalMessage();
     expect(message.content).toEqual([{ type: 'text', text: 'Paris is sunny; a.txt says hi.' }]);
     const sent = upstream.requests.at(-1)!.json();

@@ -21,7 +21,7 @@ function build(request: MessagesRequest, model?: string, toolNames?: string[]): 
 }
 
 function referenceRequest(name: 'turn1' | 'turn2'): MessagesRequest {
-  return JSON.parse(readFileSync(`/work/shared/reference/claude-code-request-${name}.json`, 'utf8')) as MessagesRequest;
+  return JSON.parse(readFileSync(new URL(`../openai/fixtures/claude-code-request-${name}.json`, import.meta.url), 'utf8')) as MessagesRequest;
 }
 
 /** Gemini's structural rules, checked on every translated request. */

@@ -30,7 +30,7 @@ function assertGeminiSubset(schema: unknown, path = '$'): void {
 
 describe('JSON Schema → Gemini schema subset', () => {
   it('converts every tool schema of a real Claude Code request into the accepted subset', () => {
-    const request = JSON.parse(readFileSync('/work/shared/reference/claude-code-request-turn2.json', 'utf8'));
+    const request = JSON.parse(readFileSync(new URL('../openai/fixtures/claude-code-request-turn2.json', import.meta.url), 'utf8'));
     const bash = request.tools.find((t: { name: string }) => t.name === 'Bash');
     const converted = toGeminiParameters(bash.input_schema)!;
     expect(converted.kind).toBe('openapi');

@@ -15,7 +15,7 @@ const bytes = new TextEncoder().encode(sse(chunks));
 const reads: Uint8Array[] = [];
 for (let i = 0; i < bytes.length; i += 1024) reads.push(bytes.subarray(i, i + 1024));
 
-const request = JSON.parse(readFileSync('/work/shared/reference/claude-code-request-turn2.json', 'utf8')) as MessagesRequest;
+const request = JSON.parse(readFileSync(new URL('../openai/fixtures/claude-code-request-turn2.json', import.meta.url), 'utf8')) as MessagesRequest;
 const target = { provider: { name: 'gemini', kind: 'gemini' as const, baseUrl: 'https://generativelanguage.googleapis.com/v1beta', apiKey: 'k' }, model: 'gemini-2.5-pro' };
 
 describe('gemini translation', () => {
