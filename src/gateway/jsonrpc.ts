@@ -30,9 +30,8 @@ export type JsonRpcMessage = JsonRpcRequest | JsonRpcNotification | JsonRpcRespo
 
 export const PARSE_ERROR = -32700;
 export const INVALID_REQUEST = -32600;
-export const METHOD_NOT_FOUND = -32601;
-export const INVALID_PARAMS = -32602;
-export const INTERNAL_ERROR = -32603;
+// The codes the hub answers with too are defined once, in the hub (JSON-RPC 2.0 §5.1).
+export { INTERNAL_ERROR, INVALID_PARAMS, METHOD_NOT_FOUND } from '../hub/rpc-errors.js';
 /** Streamable HTTP transport errors (no session, bad header): the SDKs use -32000. */
 export const TRANSPORT_ERROR = -32000;
 /** 2026-07-28: the client asked for a protocol revision this endpoint does not speak. */
