@@ -5,7 +5,7 @@
  * (c) through supergateway 4.0.0 (stateful Streamable HTTP), (d) through a bare node:http relay,
  * with 1 and 16 concurrent callers on one session. The driver speaks raw JSON-RPC over one
  * keep-alive agent, so the client's cost is the same for every contender. Prints a markdown table.
- * Usage: node bench/gateway/run.mjs [--seconds 3]   (build dist/ first; bench deps installed)
+ * Usage: node bench/gateway/run.mjs [--seconds 3] [--warmup 3000]   (build dist/ first; bench deps installed)
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -17,7 +17,9 @@ import { fileURLToPath } from 'node:url';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const ECHO = here('../../test/fixtures/gateway/echo-server.mjs');
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 3) || 3;
-const WARMUP_MS = 700;
+// Long enough for V8 to optimise the hot path of every contender (and of the echo server behind
+// it): the table shows the steady state a long-running gateway lives in, not JIT compilation.
+const WARMUP_MS = Number(process.argv[process.argv.indexOf('--warmup') + 1] || 3000) || 3000;
 const node = process.execPath;
 const children = [];
 

@@ -173,7 +173,9 @@ for (const step of plan) {
   const results = {};
   for (const [name, target] of Object.entries(contenders)) {
     const body = target.body(step.size, step.stream);
-    await load(target, body, { concurrency: step.concurrency, total: Math.min(step.total, step.concurrency * 4 + 20) }); // warm-up
+    // Warm-up: enough requests for V8 to optimise every contender's hot path, so the table shows
+    // the steady state a long-running proxy lives in, not the first seconds of JIT compilation.
+    await load(target, body, { concurrency: step.concurrency, total: Math.min(step.total, Math.max(500, step.concurrency * 8)) });
     const cpuBefore = target.pid ? cpuMs(target.pid) : 0;
     results[name] = await load(target, body, step);
     if (target.pid) results[name].cpuPerRequest = (cpuMs(target.pid) - cpuBefore) / step.total;
