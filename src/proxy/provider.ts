@@ -5,6 +5,7 @@
  * rate limiting and recording usage live in the proxy server, once for every provider.
  */
 import type { ErrorBody, ErrorType, MessagesRequest, MessagesResponse, StreamEvent } from './anthropic-types.js';
+import type { KeySource } from './keys/source.js';
 
 export type ProviderKind = 'openai' | 'gemini' | 'anthropic';
 
@@ -16,6 +17,13 @@ export interface ProviderConfig {
   baseUrl: string;
   /** Resolved key; never logged, never echoed in errors. */
   apiKey?: string;
+  /**
+   * A key fetched when a request needs it (`"apiKey": "cmd:…"`), instead of `apiKey`; the proxy
+   * server hands adapters a copy of the provider with `apiKey` filled in.
+   */
+  keySource?: KeySource;
+  /** Where the key comes from, for messages (`the variable OPENAI_API_KEY`); never the key. */
+  keyOrigin?: string;
   /** Extra headers for every upstream request (e.g. OpenRouter's HTTP-Referer). */
   headers?: Record<string, string>;
   /** Provider quirks the translation must respect. */
@@ -72,12 +80,22 @@ export interface StreamTranslator {
   push(chunk: Uint8Array): StreamEvent[];
   /** Upstream closed the stream; flush and finish the message if it has not finished. */
   end(): StreamEvent[];
+  /**
+   * True once the message ended before the upstream's answer did (a stop sequence Patchbay
+   * enforces itself): the rest of the upstream body is unwanted, and the request is cancelled.
+   */
+  readonly stoppedEarly?: boolean;
 }
 
 export interface UpstreamErrorInfo {
   status: number;
   type: ErrorType;
   message: string;
+  /**
+   * How long the provider asked to wait, read from the error body (Gemini's RetryInfo), for when
+   * the response carries no `retry-after` header. The header wins when both are there.
+   */
+  retryAfterMs?: number;
 }
 
 export interface ProviderAdapter {

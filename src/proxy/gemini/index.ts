@@ -6,17 +6,18 @@
  */
 import type { ProviderAdapter } from '../provider.js';
 import { translateGeminiError } from './errors.js';
-import { buildGeminiHttpRequest } from './request.js';
+import { withLocalStops } from '../local-stops.js';
+import { buildGeminiHttpRequest, MAX_STOP_SEQUENCES } from './request.js';
 import { parseGeminiResponse } from './response.js';
 import { createGeminiStreamTranslator } from './stream.js';
 
-export const geminiAdapter: ProviderAdapter = {
+export const geminiAdapter: ProviderAdapter = withLocalStops({
   kind: 'gemini',
   buildRequest: buildGeminiHttpRequest,
   parseResponse: parseGeminiResponse,
   createStreamTranslator: createGeminiStreamTranslator,
   translateError: translateGeminiError,
-};
+}, MAX_STOP_SEQUENCES);
 
 export { GeminiOutputError } from './errors.js';
 export { DUMMY_THOUGHT_SIGNATURE, isGeminiSignature } from './signature.js';

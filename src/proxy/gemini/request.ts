@@ -11,7 +11,7 @@ import { toGeminiParameters, toGeminiSchema } from './schema.js';
 import type { GeminiFunctionDeclaration, GeminiGenerationConfig, GeminiRequest, GeminiThinkingConfig } from './types.js';
 
 /** Gemini takes at most 5 stop sequences (GenerationConfig.stopSequences). */
-const MAX_STOP_SEQUENCES = 5;
+export const MAX_STOP_SEQUENCES = 5;
 
 export function buildGeminiHttpRequest(request: MessagesRequest, target: UpstreamTarget, context: TranslationContext): HttpRequestSpec {
   const { provider } = target;

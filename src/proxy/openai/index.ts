@@ -6,7 +6,8 @@
  */
 import type { ProviderAdapter } from '../provider.js';
 import { translateOpenAIError } from './errors.js';
-import { buildHttpRequest, type TranslationNote } from './request.js';
+import { withLocalStops } from '../local-stops.js';
+import { buildHttpRequest, MAX_STOP_SEQUENCES, type TranslationNote } from './request.js';
 import { parseChatResponse } from './response.js';
 import { createChatStreamTranslator } from './stream.js';
 
@@ -17,13 +18,13 @@ export interface OpenAIAdapterOptions {
 
 export function createOpenAIAdapter(options: OpenAIAdapterOptions = {}): ProviderAdapter {
   const note = options.onNote ?? (() => {});
-  return {
+  return withLocalStops({
     kind: 'openai',
     buildRequest: (request, target, context) => buildHttpRequest(request, target, context, note),
     parseResponse: (body, context) => parseChatResponse(body, context),
     createStreamTranslator: (context) => createChatStreamTranslator(context),
     translateError: (status, bodyText) => translateOpenAIError(status, bodyText),
-  };
+  }, MAX_STOP_SEQUENCES);
 }
 
 export const openaiAdapter: ProviderAdapter = createOpenAIAdapter();

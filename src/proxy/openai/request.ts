@@ -58,10 +58,10 @@ export function buildChatRequest(
   }
   const stops = (request.stop_sequences ?? []).filter((s) => s.length > 0);
   if (stops.length > 0) {
-    // [6] The rest are not enforced: the model may write past them, and the caller is told.
+    // [6] The rest are enforced by Patchbay on the answer (local-stops.ts).
     body.stop = stops.slice(0, MAX_STOP_SEQUENCES);
     if (stops.length > MAX_STOP_SEQUENCES) {
-      note(`only the first ${MAX_STOP_SEQUENCES} of ${stops.length} stop_sequences sent: OpenAI-compatible APIs take at most ${MAX_STOP_SEQUENCES}`);
+      note(`only the first ${MAX_STOP_SEQUENCES} of ${stops.length} stop_sequences sent: OpenAI-compatible APIs take at most ${MAX_STOP_SEQUENCES}; Patchbay watches for the rest`);
     }
   }
   if (typeof request.metadata?.user_id === 'string' && request.metadata.user_id.length > 0) body.user = upstreamUser(request.metadata.user_id);

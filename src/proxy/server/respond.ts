@@ -89,6 +89,9 @@ export async function streamTranslated(res: ServerResponse, body: Readable, tran
         ended = true;
         ping.stop();
         res.end(serialise(events));
+        // A stop sequence Patchbay enforced ended the message while the model was still writing:
+        // leaving the loop destroys the body, which cancels the upstream request.
+        if (translator.stoppedEarly === true) break;
         continue;
       }
       ping.touch();

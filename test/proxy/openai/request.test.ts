@@ -185,7 +185,7 @@ describe('case 6: stop_sequences → stop (at most 4)', () => {
     const req = request({ stop_sequences: ['a', 'b', 'c', 'd', 'e', 'f'] });
     const body = JSON.parse(adapter.buildRequest(req, target(), contextFor(req)).body!) as { stop: string[] };
     expect(body.stop).toEqual(['a', 'b', 'c', 'd']);
-    expect(notes).toEqual(['only the first 4 of 6 stop_sequences sent: OpenAI-compatible APIs take at most 4']);
+    expect(notes).toEqual(['only the first 4 of 6 stop_sequences sent: OpenAI-compatible APIs take at most 4; Patchbay watches for the rest']);
   });
 
   it('sends no stop for an empty list or empty strings', () => {
