@@ -13,6 +13,7 @@ export type PatchbayErrorCode =
   | 'USAGE' // bad command-line arguments
   | 'ENV_MISSING' // ${VAR} with no value and no default
   | 'UPSTREAM' // an MCP server or a model provider failed
+  | 'KEY_UNAVAILABLE' // a provider key reference (cmd:) could not be resolved when a request needed it
   | 'NOT_IMPLEMENTED';
 
 export interface PatchbayErrorOptions {
