@@ -62,18 +62,21 @@ function applyEnvironment(settings: ProxySettings, env: NodeJS.ProcessEnv, sourc
   const add = (provider: ProviderConfig): void => {
     if (!settings.providers.has(provider.name)) settings.providers.set(provider.name, provider);
   };
-  const withKey = (p: ProviderConfig, key: string | undefined): ProviderConfig => (key ? { ...p, apiKey: key } : p);
+  const withKey = (p: ProviderConfig, variable: string): ProviderConfig => {
+    const key = env[variable];
+    return { ...p, ...(key ? { apiKey: key } : {}), keyOrigin: `the variable ${variable}` };
+  };
   if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) {
-    add(withKey({ name: 'openai', kind: 'openai', baseUrl: trimUrl(env.OPENAI_BASE_URL ?? DEFAULT_BASE_URLS.openai) }, env.OPENAI_API_KEY));
+    add(withKey({ name: 'openai', kind: 'openai', baseUrl: trimUrl(env.OPENAI_BASE_URL ?? DEFAULT_BASE_URLS.openai) }, 'OPENAI_API_KEY'));
   }
   if (env.GEMINI_API_KEY || env.GEMINI_BASE_URL) {
-    add(withKey({ name: 'gemini', kind: 'gemini', baseUrl: trimUrl(env.GEMINI_BASE_URL ?? DEFAULT_BASE_URLS.gemini) }, env.GEMINI_API_KEY));
+    add(withKey({ name: 'gemini', kind: 'gemini', baseUrl: trimUrl(env.GEMINI_BASE_URL ?? DEFAULT_BASE_URLS.gemini) }, 'GEMINI_API_KEY'));
   }
   if (env.OPENROUTER_API_KEY) {
-    add({ name: 'openrouter', kind: 'openai', baseUrl: 'https://openrouter.ai/api/v1', apiKey: env.OPENROUTER_API_KEY });
+    add(withKey({ name: 'openrouter', kind: 'openai', baseUrl: 'https://openrouter.ai/api/v1' }, 'OPENROUTER_API_KEY'));
   }
   // ANTHROPIC_BASE_URL is not read: after `eval "$(patchbay env)"` it points at this proxy.
-  add(withKey({ name: 'anthropic', kind: 'anthropic', baseUrl: trimUrl(env.PATCHBAY_ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URLS.anthropic) }, env.ANTHROPIC_API_KEY));
+  add(withKey({ name: 'anthropic', kind: 'anthropic', baseUrl: trimUrl(env.PATCHBAY_ANTHROPIC_BASE_URL ?? DEFAULT_BASE_URLS.anthropic) }, 'ANTHROPIC_API_KEY'));
 
   if (env.PATCHBAY_PROXY_PORT !== undefined) {
     const port = Number(env.PATCHBAY_PROXY_PORT);

@@ -1,7 +1,8 @@
 /**
  * The model proxy's settings once validated: what `proxy` in Patchbay's config.json (or, for the
- * simplest case, the claude-code-proxy-style environment variables) resolve to. Keys are already
- * read from the environment here and live only in `ProviderConfig.apiKey`, which nothing logs.
+ * simplest case, the claude-code-proxy-style environment variables) resolve to. Keys from the
+ * environment or a file are already read here and live only in `ProviderConfig.apiKey`, which
+ * nothing logs; a key a command prints is fetched when a request needs it (`keySource`).
  */
 import type { ProviderConfig } from '../provider.js';
 

@@ -2,9 +2,14 @@
  * Validates the `proxy` section of Patchbay's config.json by hand, so every message names the
  * file and the exact field (`config.json: proxy.providers[1].baseUrl: …`) and says what to do.
  * Keys are never accepted inline: a config file gets copied, pasted and committed, so a
- * provider names the environment variable that holds its key (`apiKeyEnv`).
+ * provider names the environment variable that holds its key (`apiKeyEnv`), or says in `apiKey`
+ * where the key is (`${VAR}`, `file:PATH`, `cmd:COMMAND`; see ../keys/reference.ts).
  */
+import { dirname } from 'node:path';
 import { PatchbayError } from '../../errors.js';
+import { DEFAULT_KEY_COMMAND_TIMEOUT_MS } from '../keys/command.js';
+import { REFERENCE_FORMS, resolveKeyReference } from '../keys/reference.js';
+import { DEFAULT_KEY_TTL_MS } from '../keys/source.js';
 import type { ProviderConfig, ProviderKind, ProviderQuirks } from '../provider.js';
 import {
   DEFAULT_BASE_URLS, DEFAULT_HOST, DEFAULT_LONG_CONTEXT_THRESHOLD, DEFAULT_MAX_REQUEST_BYTES,
@@ -50,7 +55,7 @@ function positiveInt(value: unknown, file: string, field: string, fallback: numb
 
 function parseProvider(raw: unknown, index: number, file: string, env: NodeJS.ProcessEnv): ProviderConfig {
   const at = `proxy.providers[${index}]`;
-  if (!isObj(raw)) throw invalid(file, at, 'expected an object', 'Each provider is {"name", "kind", "baseUrl", "apiKeyEnv"}.');
+  if (!isObj(raw)) throw invalid(file, at, 'expected an object', 'Each provider is {"name", "kind", "baseUrl", "apiKeyEnv" or "apiKey"}.');
   const name = raw.name;
   if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(name)) {
     throw invalid(file, `${at}.name`, `expected a name of letters, digits, "_", "-" or ".", got ${JSON.stringify(name)}`, 'Names appear in routes as "name,model", so they cannot contain commas.');
@@ -59,25 +64,51 @@ function parseProvider(raw: unknown, index: number, file: string, env: NodeJS.Pr
   if (typeof kind !== 'string' || !KINDS.includes(kind as ProviderKind)) {
     throw invalid(file, `${at}.kind`, `expected one of ${KINDS.join(', ')}, got ${JSON.stringify(kind)}`, 'Use "openai" for any OpenAI-compatible server (OpenRouter, vLLM, Ollama, DeepSeek).');
   }
-  if ('apiKey' in raw) {
-    throw invalid(file, `${at}.apiKey`, 'keys are not read from config files', `Put the key in an environment variable and name it: "apiKeyEnv": "${defaultKeyEnv(name, kind as ProviderKind)}".`);
-  }
   const baseUrl = raw.baseUrl ?? DEFAULT_BASE_URLS[kind as ProviderKind];
   if (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]/.test(baseUrl)) {
     throw invalid(file, `${at}.baseUrl`, `expected an http(s) URL, got ${JSON.stringify(baseUrl)}`, 'For example "https://api.openai.com/v1".');
   }
-  const keyEnv = raw.apiKeyEnv ?? defaultKeyEnv(name, kind as ProviderKind);
-  if (typeof keyEnv !== 'string' || keyEnv === '') throw invalid(file, `${at}.apiKeyEnv`, 'expected a variable name', 'For example "OPENROUTER_API_KEY".');
   if (raw.headers !== undefined && (!isObj(raw.headers) || Object.values(raw.headers).some((v) => typeof v !== 'string'))) {
     throw invalid(file, `${at}.headers`, 'expected an object of string values', 'For example {"HTTP-Referer": "https://example.com"}.');
   }
   if (raw.quirks !== undefined && !isObj(raw.quirks)) throw invalid(file, `${at}.quirks`, 'expected an object', 'For example {"acceptsTopK": true}.');
-  const provider: ProviderConfig = { name, kind: kind as ProviderKind, baseUrl: baseUrl.replace(/\/+$/, '') };
-  const key = env[keyEnv];
-  if (key) provider.apiKey = key;
+  const provider: ProviderConfig = { name, kind: kind as ProviderKind, baseUrl: baseUrl.replace(/\/+$/, ''), ...parseKey(raw, at, name, kind as ProviderKind, file, env) };
   if (raw.headers) provider.headers = raw.headers as Record<string, string>;
   if (raw.quirks) provider.quirks = raw.quirks as ProviderQuirks;
   return provider;
+}
+
+/** Where the provider's key comes from: `apiKey` (a reference), else `apiKeyEnv`, else the kind's default variable. */
+function parseKey(raw: Obj, at: string, name: string, kind: ProviderKind, file: string, env: NodeJS.ProcessEnv): Pick<ProviderConfig, 'apiKey' | 'keySource' | 'keyOrigin'> {
+  const defaultEnv = defaultKeyEnv(name, kind);
+  const ttlMs = positiveInt(raw.apiKeyTtlMs, file, `${at}.apiKeyTtlMs`, DEFAULT_KEY_TTL_MS);
+  const timeoutMs = positiveInt(raw.apiKeyTimeoutMs, file, `${at}.apiKeyTimeoutMs`, DEFAULT_KEY_COMMAND_TIMEOUT_MS);
+  let fetched = false;
+  let result: Pick<ProviderConfig, 'apiKey' | 'keySource' | 'keyOrigin'>;
+  if (raw.apiKey !== undefined) {
+    if (raw.apiKeyEnv !== undefined) throw invalid(file, `${at}.apiKey`, 'apiKey and apiKeyEnv are both set', 'Keep one: "apiKeyEnv": "NAME" and "apiKey": "${NAME}" say the same.');
+    const reference = typeof raw.apiKey === 'string'
+      ? resolveKeyReference(raw.apiKey, { provider: name, configFile: file, configDir: dirname(file), field: `${at}.apiKey`, env, ttlMs, timeoutMs })
+      : undefined;
+    // The value is never echoed: it is most likely the key itself.
+    if (!reference) {
+      throw invalid(file, `${at}.apiKey`, `keys are not read from config files; apiKey takes a reference: ${REFERENCE_FORMS}`,
+        `Put the key in an environment variable and name it: "apiKeyEnv": "${defaultEnv}" (or "apiKey": "\${${defaultEnv}}"), or point at a private file ("apiKey": "file:~/.config/patchbay/${name}.key", chmod 600) or a command that prints it ("apiKey": "cmd:op read op://vault/${name}/key").`);
+    }
+    fetched = reference.kind === 'fetched';
+    result = reference.kind === 'fetched'
+      ? { keySource: reference.source, keyOrigin: reference.origin }
+      : { ...(reference.key ? { apiKey: reference.key } : {}), keyOrigin: reference.origin };
+  } else {
+    const keyEnv = raw.apiKeyEnv ?? defaultEnv;
+    if (typeof keyEnv !== 'string' || keyEnv === '') throw invalid(file, `${at}.apiKeyEnv`, 'expected a variable name', 'For example "OPENROUTER_API_KEY".');
+    const key = env[keyEnv];
+    result = { ...(key ? { apiKey: key } : {}), keyOrigin: `the variable ${keyEnv}` };
+  }
+  for (const field of ['apiKeyTtlMs', 'apiKeyTimeoutMs'] as const) {
+    if (raw[field] !== undefined && !fetched) throw invalid(file, `${at}.${field}`, 'applies only to a key fetched by a command', 'Remove it, or use "apiKey": "cmd:COMMAND".');
+  }
+  return result;
 }
 
 function parseRetry(raw: unknown, file: string): RetrySettings {

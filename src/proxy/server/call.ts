@@ -4,9 +4,17 @@
  * errors), with full-jitter backoff that honours `retry-after`, all within `retry.maxTotalMs`.
  * A client error (400, 413, 422) is final: another provider would refuse the same request.
  * Nothing here retries after a response has started; the caller owns the response from then on.
+ *
+ * A provider whose key a command prints (`keySource`) gets the key here, before its request is
+ * built: from the cache without waiting when it is fresh, else from one fetch that concurrent
+ * requests share. When such a provider answers 401, the key is fetched again and the request
+ * sent once more, as Claude Code does with `apiKeyHelper`.
  */
+import { redactKnownSecrets } from '../../config/redact.js';
+import { isPatchbayError } from '../../errors.js';
 import type { ErrorType } from '../anthropic-types.js';
 import type { RetrySettings } from '../config/types.js';
+import type { KeySource } from '../keys/source.js';
 import type { UpstreamErrorInfo, UpstreamTarget } from '../provider.js';
 import { errorTypeForStatus } from './http.js';
 import type { RateLimiter } from './ops.js';
@@ -58,7 +66,17 @@ function isFinalClientError(status: number): boolean {
 
 export async function callWithFallbacks(deps: CallDeps, plan: CallPlan): Promise<CallOutcome> {
   let last: CallFailure | undefined;
-  for (const target of plan.targets) {
+  for (const routed of plan.targets) {
+    let target = routed;
+    const source = routed.provider.keySource;
+    if (source) {
+      const key = source.peek() ?? (await fetchKey(source));
+      if (typeof key !== 'string') {
+        last = { ok: false, status: 500, type: 'api_error', message: key.unusable, headers: {}, target };
+        continue;
+      }
+      target = withKey(routed, key);
+    }
     const request = plan.build(target);
     if ('rejected' in request) {
       // The translation refused the request itself: no provider would take it.
@@ -91,6 +109,7 @@ export async function callWithFallbacks(deps: CallDeps, plan: CallPlan): Promise
 }
 
 async function tryTarget(deps: CallDeps, plan: CallPlan, target: UpstreamTarget, request: UpstreamRequest): Promise<Omit<CallSuccess, 'settle'> | CallFailure> {
+  let refreshedKey = false;
   for (let attempt = 1; ; attempt++) {
     let failure: CallFailure;
     let retryAfterMs: number | undefined;
@@ -99,16 +118,29 @@ async function tryTarget(deps: CallDeps, plan: CallPlan, target: UpstreamTarget,
       if (response.status >= 200 && response.status < 300) return { ok: true, target, response };
       const text = await readText(response.body);
       const info = plan.translateError(target, response.status, text);
+      // Some providers echo the key they refused; it must not reach the client or the usage store.
+      const detail = target.provider.apiKey ? redactKnownSecrets(info.message, [target.provider.apiKey]) : info.message;
       retryAfterMs = parseRetryAfter(response.headers['retry-after']);
       failure = {
         ok: false, status: info.status, type: info.type, target,
-        message: `${target.provider.name}: ${info.message}`,
+        message: `${target.provider.name}: ${detail}`,
         headers: retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
       };
       if (response.status === 401) {
+        const source = target.provider.keySource;
+        if (source && !refreshedKey) {
+          // A fetched key may have expired or been rotated: fetch it again and try once more.
+          refreshedKey = true;
+          const retry = await rebuildWithFreshKey(plan, target, source);
+          if ('failure' in retry) return retry.failure;
+          ({ target, request } = retry);
+          attempt--;
+          continue;
+        }
         // The client's key was Patchbay's and it matched; this 401 is about the provider's key.
         // Passed on as 401, Claude Code would tell the user to log in again, which cannot help.
-        failure = { ...failure, status: 502, type: 'api_error', message: `${target.provider.name} refused the API key Patchbay holds for it (HTTP 401: ${info.message}); check the key variable for "${target.provider.name}"` };
+        const origin = target.provider.keyOrigin ?? `the key for "${target.provider.name}"`;
+        failure = { ...failure, status: 502, type: 'api_error', message: `${target.provider.name} refused the API key Patchbay holds for it (HTTP 401: ${detail}); check ${origin}` };
       }
       if (!isRetryableStatus(response.status)) return failure;
     } catch (error) {
@@ -123,6 +155,32 @@ async function tryTarget(deps: CallDeps, plan: CallPlan, target: UpstreamTarget,
     if (delay === undefined) return failure;
     await sleep(delay, plan.signal);
   }
+}
+
+/** The target with its fetched key, as adapters read it (`provider.apiKey`). */
+function withKey(target: UpstreamTarget, key: string): UpstreamTarget {
+  return { ...target, provider: { ...target.provider, apiKey: key } };
+}
+
+/** The key, or why there is none: the fetch's own message (it names provider and field) and what to do. */
+async function fetchKey(source: KeySource, rejected?: string): Promise<string | { unusable: string }> {
+  try {
+    return rejected === undefined ? await source.get() : await source.refresh(rejected);
+  } catch (error) {
+    if (!isPatchbayError(error)) throw error;
+    return { unusable: error.hint ? `${error.message}. ${error.hint}` : error.message };
+  }
+}
+
+async function rebuildWithFreshKey(plan: CallPlan, target: UpstreamTarget, source: KeySource): Promise<{ target: UpstreamTarget; request: UpstreamRequest } | { failure: CallFailure }> {
+  const key = await fetchKey(source, target.provider.apiKey ?? '');
+  const fail = (message: string): { failure: CallFailure } => ({ failure: { ok: false, status: 500, type: 'api_error', message, headers: {}, target } });
+  if (typeof key !== 'string') return fail(key.unusable);
+  const keyed = withKey(target, key);
+  const request = plan.build(keyed);
+  if ('unusable' in request) return fail(request.unusable);
+  if ('rejected' in request) return { failure: { ok: false, status: request.rejected.status, type: request.rejected.type, message: request.rejected.message, headers: {}, target: keyed } };
+  return { target: keyed, request };
 }
 
 /** Adapters throw errors carrying `info` (OpenAITranslationError and the like). */

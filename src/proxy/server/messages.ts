@@ -60,9 +60,11 @@ function messageId(): string {
 
 function missingKey(target: UpstreamTarget): string | undefined {
   const { provider } = target;
-  if (provider.apiKey) return undefined;
+  // A fetched key (keySource) is filled in by callWithFallbacks, which reports its own failures.
+  if (provider.apiKey || provider.keySource) return undefined;
   const needsKey = provider.kind !== 'openai' || provider.baseUrl.startsWith('https://api.openai.com');
-  return needsKey ? `provider "${provider.name}" has no API key: set its key variable (or "apiKeyEnv" in the config) before starting Patchbay` : undefined;
+  const variable = provider.keyOrigin ?? 'its key variable';
+  return needsKey ? `provider "${provider.name}" has no API key: set ${variable} (or name where the key is with "apiKey" or "apiKeyEnv" in the config) before starting Patchbay` : undefined;
 }
 
 export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, res: ServerResponse, raw: Buffer, query: string, signal: AbortSignal): Promise<void> {

@@ -22,6 +22,8 @@ export interface ProxyHarness {
 export interface HarnessOptions {
   pingIntervalMs?: number;
   adapters?: Partial<Record<ProviderKind, ProviderAdapter>>;
+  /** Receives the proxy's log lines (default: dropped). */
+  log?: (line: string) => void;
 }
 
 /** Short backoff so retry tests take milliseconds; config may override it. */
@@ -39,7 +41,7 @@ export async function startHarnessWith(settings: ProxySettings, options: Harness
     port: 0,
     host: '127.0.0.1',
     usage: { record: (r) => { usage.push(r); } },
-    log: () => undefined,
+    log: options.log ?? (() => undefined),
     ...(options.pingIntervalMs ? { pingIntervalMs: options.pingIntervalMs } : {}),
     ...(options.adapters ? { adapters: options.adapters } : {}),
   });
