@@ -42,7 +42,9 @@ export function translateGeminiError(status: number, bodyText: string): Upstream
   const mapped = (parsed?.reason && BY_REASON[parsed.reason]) || (parsed?.status && BY_STATUS_NAME[parsed.status]) || byHttpStatus(parsed?.code ?? status);
   const detail = parsed?.message ?? plainText(bodyText);
   const where = `Gemini answered HTTP ${status}${parsed?.status ? ` ${parsed.status}` : ''}`;
-  return { status: mapped.status, type: mapped.type, message: redact(detail ? `${where}: ${detail}` : `${where} with an empty body.`) };
+  const info: UpstreamErrorInfo = { status: mapped.status, type: mapped.type, message: redact(detail ? `${where}: ${detail}` : `${where} with an empty body.`) };
+  if (parsed?.retryAfterMs !== undefined) info.retryAfterMs = parsed.retryAfterMs;
+  return info;
 }
 
 /**
@@ -58,7 +60,9 @@ export class GeminiOutputError extends PatchbayError {
   }
 }
 
-function parseGoogleError(bodyText: string): { code?: number; message?: string; status?: string; reason?: string } | undefined {
+interface GoogleError { code?: number; message?: string; status?: string; reason?: string; retryAfterMs?: number }
+
+function parseGoogleError(bodyText: string): GoogleError | undefined {
   let value: unknown;
   try { value = JSON.parse(bodyText); } catch { return undefined; }
   // The REST API sends an object; some gateways wrap it in an array (as a streamed body would be).
@@ -66,15 +70,36 @@ function parseGoogleError(bodyText: string): { code?: number; message?: string; 
   const error = value && typeof value === 'object' ? (value as { error?: unknown }).error : undefined;
   if (!error || typeof error !== 'object') return undefined;
   const { code, message, status, details } = error as Record<string, unknown>;
-  const reason = Array.isArray(details)
-    ? details.map((d) => (d && typeof d === 'object' ? (d as { reason?: unknown }).reason : undefined)).find((r): r is string => typeof r === 'string')
-    : undefined;
+  const list = Array.isArray(details) ? details.filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null) : [];
+  const reason = list.map((d) => d.reason).find((r): r is string => typeof r === 'string');
+  const retryInfo = list.find((d) => d['@type'] === RETRY_INFO);
   return {
     code: typeof code === 'number' ? code : undefined,
     message: typeof message === 'string' ? message : undefined,
     status: typeof status === 'string' ? status : undefined,
     reason,
+    retryAfterMs: retryInfo ? parseDuration(retryInfo.retryDelay) : undefined,
   };
+}
+
+/**
+ * A 429 from Gemini says when to come back in `details[]`, not in a retry-after header:
+ * `{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}`
+ * (https://github.com/googleapis/googleapis/blob/master/google/rpc/error_details.proto).
+ */
+const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/**
+ * A google.protobuf.Duration in its JSON form: seconds with up to nine fractional digits and an
+ * "s" suffix ("37s", "1.5s", "0.000500s"), in milliseconds rounded up; undefined for anything else.
+ * (https://protobuf.dev/reference/protobuf/google.protobuf/#duration)
+ */
+export function parseDuration(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+)(?:\.(\d{1,9}))?s\s*$/.exec(value);
+  if (!match) return undefined;
+  const nanos = Number((match[2] ?? '').padEnd(9, '0'));
+  return Number(match[1]) * 1000 + Math.ceil(nanos / 1_000_000);
 }
 
 function byHttpStatus(status: number): { type: ErrorType; status: number } {

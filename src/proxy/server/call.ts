@@ -1,7 +1,8 @@
 /**
  * One request's way to a provider: targets in order (the route, then its fallbacks), each tried
  * up to `retry.maxAttempts` times while it fails before the first byte (429, 5xx, connection
- * errors), with full-jitter backoff that honours `retry-after`, all within `retry.maxTotalMs`.
+ * errors), with full-jitter backoff that honours `retry-after` (or, without that header, the
+ * delay the adapter read from the error body: Gemini's RetryInfo), all within `retry.maxTotalMs`.
  * A client error (400, 413, 422) is final: another provider would refuse the same request.
  * Nothing here retries after a response has started; the caller owns the response from then on.
  *
@@ -120,7 +121,8 @@ async function tryTarget(deps: CallDeps, plan: CallPlan, target: UpstreamTarget,
       const info = plan.translateError(target, response.status, text);
       // Some providers echo the key they refused; it must not reach the client or the usage store.
       const detail = target.provider.apiKey ? redactKnownSecrets(info.message, [target.provider.apiKey]) : info.message;
-      retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      // The header wins; without one, what the body says (Gemini's RetryInfo).
+      retryAfterMs = parseRetryAfter(response.headers['retry-after']) ?? info.retryAfterMs;
       failure = {
         ok: false, status: info.status, type: info.type, target,
         message: `${target.provider.name}: ${detail}`,

@@ -5,8 +5,8 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProxySettings } from '../../../src/proxy/config/load.js';
-import { geminiChunk, geminiError, startGeminiUpstream, writeGeminiStream } from '../../fixtures/upstreams/gemini.js';
-import type { FakeUpstream, RecordedRequest } from '../../fixtures/upstreams/server.js';
+import { geminiChunk, geminiError, quotaExceededBody, startGeminiUpstream, writeGeminiStream } from '../../fixtures/upstreams/gemini.js';
+import { sendJsonBody, type FakeUpstream, type RecordedRequest } from '../../fixtures/upstreams/server.js';
 import { claudeCodeRequestBytes } from '../../fixtures/upstreams/claude-code/index.js';
 import { FAST_RETRY, TOKEN, startHarnessWith, type ProxyHarness } from './harness.js';
 
@@ -76,6 +76,37 @@ describe('Gemini upstream through the official SDK', () => {
     const message = await h.client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: hi });
     expect(message.content).toEqual([{ type: 'text', text: 'Hello from gemini-2.5-pro.' }]);
     expect(upstream.requests.length - before).toBe(2);
+  });
+
+  it("waits as long as RetryInfo's retryDelay asks before retrying a 429 that has no retry-after header", async () => {
+    const before = upstream.requests.length;
+    upstream.queue((_r, res) => sendJsonBody(res, 429, quotaExceededBody('0.6s')));
+    const started = performance.now();
+    const message = await h.client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: hi });
+    // FAST_RETRY's own backoff is at most 50 ms: only RetryInfo explains the wait.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(600);
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from gemini-2.5-pro.' }]);
+    expect(upstream.requests.length - before).toBe(2);
+  });
+
+  it("returns RetryInfo's delay, rounded up to whole seconds, as retry-after on the 429 it gives up on", async () => {
+    const before = upstream.requests.length;
+    upstream.queue((_r, res) => sendJsonBody(res, 429, quotaExceededBody('36.2s')));
+    const error = await h.client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: hi }).catch((e: unknown) => e) as { status: number; headers: Headers; error: { error: { type: string; message: string } } };
+    expect(error.status).toBe(429);
+    expect(error.error.error.type).toBe('rate_limit_error');
+    expect(error.headers.get('retry-after')).toBe('37');
+    // A 36 s wait does not fit in retry.maxTotalMs (5 s here): Patchbay gives up at once, and says when to come back.
+    expect(upstream.requests.length - before).toBe(1);
+  });
+
+  it('lets a retry-after header win over RetryInfo', async () => {
+    const before = upstream.requests.length;
+    upstream.queue((_r, res) => sendJsonBody(res, 429, quotaExceededBody('1s'), { 'retry-after': '60' }));
+    const error = await h.client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: hi }).catch((e: unknown) => e) as { status: number; headers: Headers };
+    expect(error.status).toBe(429);
+    expect(error.headers.get('retry-after')).toBe('60');
+    expect(upstream.requests.length - before).toBe(1);
   });
 
   it('answers INVALID_ARGUMENT as a 400 invalid_request_error, without retrying', async () => {

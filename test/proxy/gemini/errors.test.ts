@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../../../src/proxy/gemini/errors.js';
 import { geminiAdapter } from '../../../src/proxy/gemini/index.js';
+import { quotaExceededBody } from '../../fixtures/upstreams/gemini.js';
 
 const googleError = (code: number, status: string, message: string) => JSON.stringify({ error: { code, message, status } });
 
@@ -55,5 +57,27 @@ describe('Gemini errors → Anthropic errors', () => {
   it('keeps long plain-text bodies short', () => {
     const info = geminiAdapter.translateError(500, 'x'.repeat(5000));
     expect(info.message.length).toBeLessThan(600);
+  });
+
+  it("carries RetryInfo's retryDelay as retryAfterMs, in the object and the array form", () => {
+    const info = geminiAdapter.translateError(429, JSON.stringify(quotaExceededBody('37s')));
+    expect(info).toMatchObject({ status: 429, type: 'rate_limit_error', retryAfterMs: 37_000 });
+    expect(info.message).toContain('You exceeded your current quota');
+    expect(geminiAdapter.translateError(429, JSON.stringify([quotaExceededBody('1.5s')])).retryAfterMs).toBe(1_500);
+    expect(geminiAdapter.translateError(429, googleError(429, 'RESOURCE_EXHAUSTED', 'x'))).not.toHaveProperty('retryAfterMs');
+  });
+});
+
+describe('parseDuration (google.protobuf.Duration JSON)', () => {
+  it('reads whole and fractional seconds, rounding up to the millisecond', () => {
+    expect(parseDuration('37s')).toBe(37_000);
+    expect(parseDuration('1.5s')).toBe(1_500);
+    expect(parseDuration('0.000500001s')).toBe(1);
+    expect(parseDuration('36.282456789s')).toBe(36_283);
+    expect(parseDuration('0s')).toBe(0);
+  });
+
+  it('ignores what is not a Duration', () => {
+    for (const value of ['37', '-1s', '1.5 s', '1m', 'soon', '', 37, null, undefined]) expect(parseDuration(value)).toBeUndefined();
   });
 });
