@@ -22,6 +22,10 @@ export interface GatewayOptions {
   instructions?: string;
   maxBodyBytes?: number;
   inputTimeoutMs?: number;
+  /** A legacy HTTP session idle this long, with no open stream and no call, is ended (default 1 h). */
+  sessionIdleMs?: number;
+  /** How often idle sessions are looked for (default a minute, or sessionIdleMs when shorter). */
+  sessionSweepMs?: number;
 }
 
 export interface Gateway {
@@ -45,6 +49,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     sessions,
     fanout,
     maxBodyBytes,
+    sessionIdleMs: options.sessionIdleMs,
+    sessionSweepMs: options.sessionSweepMs,
     bodyLimitHint: `Raise it with \`patchbay up --max-body-mb ${Math.ceil((maxBodyBytes * 2) / (1024 * 1024))}\` (or PATCHBAY_MAX_BODY_MB); the session is still open. Current limit: ${formatBytes(maxBodyBytes)}.`,
   });
   const servers: GatewayHttpServer[] = [];

@@ -31,6 +31,8 @@ import { createExchange, openEventStream } from './exchange.js';
 export interface McpHandlerOptions {
   /** A legacy session idle this long with no open stream and no call is ended (default 1 h). */
   sessionIdleMs?: number;
+  /** How often idle sessions are looked for (default a minute, or sessionIdleMs when shorter). */
+  sessionSweepMs?: number;
   hub: Hub;
   dispatcher: Dispatcher;
   sessions: SessionStore;
@@ -62,7 +64,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     for (const session of [...sessions.values()]) {
       if (session.era === 'legacy' && session.id !== 'stdio' && session.lastSeen < cutoff && session.sink === undefined && session.inFlight.size === 0) endSession(session);
     }
-  }, Math.min(60_000, idleMs));
+  }, options.sessionSweepMs ?? Math.min(60_000, idleMs));
   sweep.unref();
 
   function sendJson(res: ServerResponse, status: number, body: string, headers?: Record<string, string>): void {

@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ScopedServer, ServerEntry } from '../../../src/config/types.js';
-import { createHub } from '../../../src/hub/index.js';
-import { createGateway, type Gateway } from '../../../src/gateway/index.js';
+import { createHub, type HubOptions } from '../../../src/hub/index.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../../src/gateway/index.js';
 import type { GatewayHttpServer } from '../../../src/gateway/http/server.js';
 
 export const CONFORMANCE_SERVER = fileURLToPath(new URL('../../fixtures/conformance/server.mjs', import.meta.url));
@@ -33,10 +33,21 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function startGateway(servers: ScopedServer[], options: { token?: string; maxBodyBytes?: number } = {}): Promise<Running> {
-  const hub = createHub({ servers, ping: { intervalMs: 0 } });
-  await hub.start();
-  const gateway = createGateway({ hub, maxBodyBytes: options.maxBodyBytes });
+export interface StartOptions {
+  token?: string;
+  maxBodyBytes?: number;
+  /** Extra hub options (a log directory of the test's own, ...). */
+  hub?: Partial<HubOptions>;
+  /** Extra gateway options (session idle limits, ...). */
+  gateway?: Partial<Omit<GatewayOptions, 'hub'>>;
+  /** false: the gateway serves before the hub starts its servers; the test calls hub.start(). */
+  startHub?: boolean;
+}
+
+export async function startGateway(servers: ScopedServer[], options: StartOptions = {}): Promise<Running> {
+  const hub = createHub({ servers, ping: { intervalMs: 0 }, ...options.hub });
+  if (options.startHub !== false) await hub.start();
+  const gateway = createGateway({ hub, maxBodyBytes: options.maxBodyBytes, ...options.gateway });
   const http = await gateway.serveHttp({ host: '127.0.0.1', port: 0, token: options.token });
   return {
     gateway,
