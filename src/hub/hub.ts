@@ -1,11 +1,13 @@
 /**
  * The hub: one supervisor per enabled server, one catalog over all of them, and the plumbing
- * that carries notifications and server requests between upstreams and downstream sessions.
- * Request routing lives in router.ts; this file owns lifecycle and state.
+ * that carries notifications and server requests between upstreams and downstream sessions:
+ * upstream list_changed, resource updates and log messages go down; a server's requests go to
+ * a client (server-requests.ts); a client's notifications/roots/list_changed goes up to every
+ * connected server. Request routing lives in router.ts; this file owns lifecycle and state.
  */
 import type { ScopedServer } from '../config/types.js';
 import { connectUpstream, type ConnectOptions, type UpstreamConnection } from './upstream/connection.js';
-import type { DownstreamContext, Hub, HubEvent, HubServerStatus } from './types.js';
+import type { ClientDirectory, DownstreamContext, Hub, HubEvent, HubServerStatus } from './types.js';
 import { buildCatalog, emptyLists, type Catalog, type ServerLists } from './catalog.js';
 import { createSupervisor, type ConnectFn, type PingOptions, type Supervisor } from './supervisor.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
@@ -60,12 +62,14 @@ export interface ServerRecord {
 
 /**
  * Capabilities Patchbay offers its upstreams as a client: it forwards these requests to the
- * client whose call caused them (server-requests.ts). No roots `listChanged`: the Hub seam has
- * no way yet for a downstream client's notifications/roots/list_changed to reach the hub.
+ * client whose call caused them, and roots/list outside a call to the client whose workspace it
+ * serves (server-requests.ts). Roots `listChanged` (MCP 2025-11-25, client/roots): a downstream
+ * client's notifications/roots/list_changed reaches the hub through rootsChanged and is sent on
+ * to every connected upstream.
  */
-const CLIENT_CAPABILITIES = { roots: {}, sampling: {}, elicitation: { form: {}, url: {} } };
+const CLIENT_CAPABILITIES = { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } };
 
-export function createHub(options: HubOptions): Hub & { stats(): HubStats; readonly logs: HubLogs } {
+export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attachClients' | 'rootsChanged'>> & { stats(): HubStats; readonly logs: HubLogs } {
   const logs = createHubLogs({ dir: options.logDir, level: options.logLevel, maxBytes: options.logMaxBytes, keep: options.logKeep });
   const hubEnv = options.env ?? process.env;
   const listeners = new Set<(event: HubEvent) => void>();
@@ -75,6 +79,8 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
   let catalog: Catalog = buildCatalog([]);
   const signatures = new Map<string, string>();
   let logLevel: string | undefined;
+  /** The gateway's sessions, asked for roots when no call is in flight (attachClients). */
+  let clients: ClientDirectory | undefined;
   const ping: PingOptions = { intervalMs: 30_000, timeoutMs: 10_000, failures: 3, ...options.ping };
 
   function emit(event: HubEvent): void {
@@ -192,8 +198,8 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
       },
       onConnected: async (connection) => {
         connection.onNotification = (method, params) => onNotification(record, connection, method, params);
-        connection.onRequest = (method, params, signal) =>
-          routeServerRequest(record.supervisor!, method, params, signal, pending, log);
+        const route = { supervisor: record.supervisor!, pending, log, clients: () => clients };
+        connection.onRequest = (method, params, signal) => routeServerRequest(route, method, params, signal);
         record.lists = emptyLists();
         const kinds = Object.keys(connection.capabilities).length > 0 ? offeredKinds(connection.capabilities) : (['tools', 'prompts', 'resources', 'templates'] as const);
         await refresh(record, connection, kinds);
@@ -271,6 +277,24 @@ export function createHub(options: HubOptions): Hub & { stats(): HubStats; reado
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    attachClients(directory) {
+      clients = directory;
+      return () => {
+        if (clients === directory) clients = undefined;
+      };
+    },
+    rootsChanged(sessionId) {
+      for (const r of records.values()) {
+        const connection = r.supervisor?.connection;
+        // A 2026-07-28 connection has no such notification (SEP-2577 deprecates roots); its server
+        // asks for roots inside a call, and that request reaches the calling client as always.
+        if (!connection || String(connection.protocolVersion).startsWith('2026')) continue;
+        if (r.log.debugEnabled) r.log.log('debug', `-> notifications/roots/list_changed (roots of session ${sessionId})`);
+        connection.notify('notifications/roots/list_changed').catch((error: unknown) =>
+          r.log.log('warn', `notifications/roots/list_changed not delivered: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      }
     },
     stats() {
       const sizes = subscriptions.sizes();

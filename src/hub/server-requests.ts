@@ -4,10 +4,17 @@
  * caused them. Over stdio a server's request does not say which of our calls it belongs to, so
  * the hub picks the most recent call still in flight on that server: with one call at a time
  * (what hosts do) that is exact; with several concurrent calls from different sessions it is a
- * best guess. When no call is in flight (roots/list at start-up, a timer in the server) there is
- * nobody to ask, and the hub answers for the client: no roots, elicitation declined.
+ * best guess.
+ *
+ * When no call is in flight (roots/list at start-up or right after notifications/roots/list_changed,
+ * a timer in the server) nobody caused the request. Roots describe the workspace, not a call:
+ * roots/list goes to the most recently active client that declared roots and can be asked
+ * outside a call (the gateway's ClientDirectory; `patchbay up` runs per project, so that is the
+ * client whose workspace the hub serves), and only without one does the hub answer "no roots".
+ * Elicitation and sampling stay tied to a call — a form or a model call nobody asked for must not
+ * pop up in whichever client spoke last — so the hub declines them.
  */
-import type { DownstreamContext } from './types.js';
+import type { ClientDirectory, DownstreamContext, OutOfBandClient } from './types.js';
 import { HubRpcError } from './types.js';
 import { METHOD_NOT_FOUND, REQUEST_CANCELLED, SERVER_UNAVAILABLE } from './rpc-errors.js';
 import type { Supervisor } from './supervisor.js';
@@ -51,22 +58,30 @@ export function callerOf(supervisor: Supervisor): DownstreamContext | undefined 
   return latest;
 }
 
-export async function routeServerRequest(
-  supervisor: Supervisor,
-  method: string,
-  params: unknown,
-  signal: AbortSignal,
-  pending: PendingRequests,
-  log: Logger,
-): Promise<unknown> {
+export interface ServerRequestRoute {
+  supervisor: Supervisor;
+  pending: PendingRequests;
+  log: Logger;
+  /** The gateway's clients, for roots/list when no call is in flight; undefined when none is attached. */
+  clients(): ClientDirectory | undefined;
+}
+
+export async function routeServerRequest(route: ServerRequestRoute, method: string, params: unknown, signal: AbortSignal): Promise<unknown> {
+  const { supervisor, pending, log } = route;
   if (method === 'ping') return {};
-  const context = callerOf(supervisor);
+  let context: OutOfBandClient | undefined = callerOf(supervisor);
+  if (context) {
+    log.log('debug', `${method} routed to session ${context.sessionId}`);
+  } else if (method === 'roots/list') {
+    context = route.clients()?.mostRecent('roots');
+    if (context) log.log('debug', `${method} outside any call: asking session ${context.sessionId}, the most recently active client with roots`);
+  }
   if (!context) return answerWithoutClient(supervisor.name, method, log);
-  log.log('debug', `${method} routed to session ${context.sessionId}`);
+  const client = context;
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
-  const untrack = pending.track(context.sessionId, controller);
+  const untrack = pending.track(client.sessionId, controller);
   try {
     // A client that never answers must not pin this request once its session is gone or the
     // server gave up: the abort settles it whatever the client does.
@@ -75,7 +90,7 @@ export async function routeServerRequest(
         reject(new HubRpcError(REQUEST_CANCELLED, `${method} cancelled: ${String((controller.signal.reason as Error)?.message ?? 'aborted')}`));
       if (controller.signal.aborted) return onCancel();
       controller.signal.addEventListener('abort', onCancel, { once: true });
-      context
+      client
         .request(method, params, { signal: controller.signal })
         .then(resolve, reject)
         .finally(() => controller.signal.removeEventListener('abort', onCancel));
@@ -89,7 +104,7 @@ export async function routeServerRequest(
 function answerWithoutClient(server: string, method: string, log: Logger): unknown {
   switch (method) {
     case 'roots/list':
-      // No client to ask: no roots is the truthful answer, and servers handle an empty list.
+      // No client that offers roots: no roots is the truthful answer, and servers handle an empty list.
       return { roots: [] };
     case 'elicitation/create':
       log.log('warn', `elicitation declined: no client call is in progress to show it to`);

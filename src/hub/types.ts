@@ -4,7 +4,9 @@
  * client message once and hands method + params here; the hub answers with a JSON-RPC result
  * or throws a HubRpcError. Messages the upstream sends back during a call (progress, logging,
  * elicitation, sampling, roots) are routed to the client that made the call through its
- * DownstreamContext.
+ * DownstreamContext. A roots/list that belongs to no call goes to a client the gateway picks
+ * through its ClientDirectory; a client's notifications/roots/list_changed comes in through
+ * rootsChanged and goes out to every upstream.
  */
 
 export interface HubServerStatus {
@@ -38,6 +40,15 @@ export interface DownstreamContext {
   request(method: string, params: unknown, options?: { signal?: AbortSignal }): Promise<unknown>;
 }
 
+/** A downstream client the hub may ask outside any call: the part of a DownstreamContext that needs no call. */
+export type OutOfBandClient = Pick<DownstreamContext, 'sessionId' | 'request'>;
+
+/** The gateway's view of its sessions, for a server request that belongs to no call. */
+export interface ClientDirectory {
+  /** The most recently active client that declared `capability` and can be sent a request now. */
+  mostRecent(capability: 'roots'): OutOfBandClient | undefined;
+}
+
 export type HubEvent =
   | { type: 'list_changed'; kind: 'tools' | 'prompts' | 'resources' }
   | { type: 'resource_updated'; uri: string; sessionIds: string[] }
@@ -63,6 +74,17 @@ export interface Hub {
   /** A downstream session ended: drop its subscriptions and pending server-to-client requests. */
   closeSession(sessionId: string): void;
   on(listener: (event: HubEvent) => void): () => void;
+  /**
+   * Where a server's roots/list goes when none of that server's calls is in flight (at its
+   * start-up, or after notifications/roots/list_changed). Returns a function that detaches it.
+   * Optional, like rootsChanged: without a directory the hub answers "no roots" itself.
+   */
+  attachClients?(directory: ClientDirectory): () => void;
+  /**
+   * The roots a downstream client offers may have changed (it sent notifications/roots/list_changed,
+   * or it just became reachable): every connected upstream is told, so it asks roots/list again.
+   */
+  rootsChanged?(sessionId: string): void;
 }
 
 /** A JSON-RPC error to send back to the client as is. */

@@ -156,6 +156,24 @@ describe('hub passes upstream traffic through to the right session', () => {
     expect(client.requests.map((r) => r.method)).toEqual(['roots/list']);
   });
 
+  it('asks the attached clients for roots outside any call, but still declines elicitation there', async () => {
+    hub = testHub([rich('alpha', { env: { FIXTURE_ASK_AT_START: '1' } })]);
+    const workspace = fakeClient('workspace', (method) => (method === 'roots/list' ? { roots: [{ uri: 'file:///project', name: 'project' }] } : {}));
+    hub.attachClients({ mostRecent: (capability) => (capability === 'roots' ? workspace : undefined) });
+    await hub.start();
+    const log = join(hub.logs.dir, 'mcp-server-alpha.log');
+    const text = await waitFor(async () => {
+      await hub!.logs.flush();
+      const t = await readFile(log, 'utf8');
+      return t.includes('elicitation at start') ? t : undefined;
+    });
+    expect(text).toContain('roots at start: {"roots":[{"uri":"file:///project","name":"project"}]}');
+    expect(text).toContain('elicitation at start: {"action":"decline"}');
+    // Only roots/list went to the idle client: a form nobody asked for must not pop up there.
+    expect(workspace.requests.map((r) => r.method)).toEqual(['roots/list']);
+    expect(hub.stats().pendingServerRequests).toBe(0);
+  });
+
   it('answers for the client when a server asks outside any call: no roots, elicitation declined', async () => {
     hub = testHub([rich('alpha', { env: { FIXTURE_ASK_AT_START: '1' } })]);
     await hub.start();
