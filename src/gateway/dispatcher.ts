@@ -4,7 +4,7 @@
  * where messages related to this one request go. Everything else (routing, namespacing, policy)
  * is the hub's job; the dispatcher only speaks the client's side of the protocol.
  */
-import type { DownstreamContext, Hub } from '../hub/types.js';
+import type { DownstreamContext, Hub, OutOfBandClient } from '../hub/types.js';
 import { HubRpcError } from '../hub/types.js';
 import {
   INVALID_PARAMS,
@@ -46,6 +46,10 @@ export interface Dispatcher {
   answer(session: Session, response: JsonRpcResponse): void;
   /** A client notification (initialized, cancelled, roots/list_changed, ...). */
   notification(session: Session, method: string, params: Record<string, unknown> | undefined): void;
+  /** The transport opened the session's stream for messages outside any request (a legacy GET stream). */
+  streamOpened(session: Session): void;
+  /** The session as a client the hub may ask outside any call; requests travel on its stream. */
+  clientOf(session: Session): OutOfBandClient;
   /** 2026-07-28 calls parked while waiting for input_required answers (for tests and shutdown). */
   readonly modern: ModernCalls;
 }
@@ -95,6 +99,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   const modern = createModernCalls({ hub, timeoutMs: options.inputTimeoutMs ?? 600_000 });
+  /** A request outside any call has no request stream: requestClient falls back to the session's own. */
+  const noLink: Link = { notify: () => undefined, sendRequest: () => false };
+  /** Sessions whose roots the upstreams were told about, so a reconnected GET stream says nothing new. */
+  const announced = new WeakSet<Session>();
+
+  // A client with roots that can now be asked outside a call is the most recently active one, so
+  // the hub's answer to roots/list changes with it: a server that asked at its start-up, before
+  // any client was there, got no roots and asks again when told (MCP 2025-11-25, client/roots).
+  function announceRoots(session: Session): void {
+    if (session.clientCapabilities.roots === undefined || announced.has(session)) return;
+    announced.add(session);
+    hub.rootsChanged?.(session.id);
+  }
 
   return {
     modern,
@@ -156,9 +173,23 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (method === 'notifications/cancelled') {
         const requestId = params?.requestId as string | number | undefined;
         if (requestId !== undefined) session.inFlight.get(requestId)?.abort(new Error(String(params?.reason ?? 'Cancelled by the client')));
+      } else if (method === 'notifications/roots/list_changed') {
+        // Only a client that declared roots has any (spec 2025-11-25, client/roots). Every upstream
+        // hears it as from its own client; the sender, now the most recently active session, is
+        // the one the hub asks when they come back with roots/list.
+        if (session.clientCapabilities.roots === undefined) return;
+        announced.add(session);
+        hub.rootsChanged?.(session.id);
+      } else if (method === 'notifications/initialized' && session.sink !== undefined) {
+        // stdio: the session's stream (stdout) exists from the start, so initialized is the moment.
+        announceRoots(session);
       }
-      // notifications/initialized and notifications/roots/list_changed need no action here: the
-      // hub asks for roots when an upstream does, through the calling client's context.
+    },
+    streamOpened(session) {
+      announceRoots(session);
+    },
+    clientOf(session) {
+      return { sessionId: session.id, request: (method, params, o) => requestClient(session, noLink, method, params, o?.signal) };
     },
   };
 }

@@ -9,7 +9,7 @@ import { createEventFanout, type EventFanout } from './events.js';
 import { formatBytes } from './http/body.js';
 import { createMcpHandler, type McpHandler } from './http/mcp-handler.js';
 import { startHttpServer, type GatewayHttpServer, type NodeListener } from './http/server.js';
-import { createSessionStore, type SessionStore } from './session.js';
+import { createSessionStore, mostRecentSession, type SessionStore } from './session.js';
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -54,6 +54,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     bodyLimitHint: `Raise it with \`patchbay up --max-body-mb ${Math.ceil((maxBodyBytes * 2) / (1024 * 1024))}\` (or PATCHBAY_MAX_BODY_MB); the session is still open. Current limit: ${formatBytes(maxBodyBytes)}.`,
   });
   const servers: GatewayHttpServer[] = [];
+  // A server's roots/list outside any call goes to one of these sessions (session.ts says which).
+  const detachClients = options.hub.attachClients?.({
+    mostRecent(capability) {
+      const session = mostRecentSession(sessions.values(), capability);
+      return session && dispatcher.clientOf(session);
+    },
+  });
 
   return {
     hub: options.hub,
@@ -74,6 +81,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return server;
     },
     async close() {
+      detachClients?.();
       mcp.closeAll();
       fanout.close();
       await Promise.all(servers.map((s) => s.close()));

@@ -5,6 +5,13 @@
  * `requestState` (multi round-trip requests, SEP-2322). Upstream servers of either era still ask
  * mid-call through the hub's DownstreamContext.request, so the gateway parks the running hub call
  * under a random requestState, answers input_required, and resumes the call when the retry comes.
+ *
+ * That round is the only way to ask a 2026-07-28 client anything: it has no session that
+ * outlives a call and no stream a server request could travel on, so a server's roots/list
+ * outside any call never goes to it (session.ts, mostRecentSession). Its
+ * notifications/roots/list_changed is not relayed upstream either (a sessionless notification is
+ * accepted and dropped): servers would ask again out of band, and the hub could not ask this
+ * client for the new roots there. Roots are deprecated in that revision anyway (SEP-2577).
  */
 import { randomBytes } from 'node:crypto';
 import type { DownstreamContext, Hub } from '../hub/types.js';

@@ -66,6 +66,24 @@ export function abortSession(session: Session, reason: string): void {
   session.sink = undefined;
 }
 
+/**
+ * The session the hub asks when a server's request belongs to no call (roots/list at a server's
+ * start-up or after a roots change): the most recently active one whose client declared
+ * `capability` and that has a stream for messages outside any request (a legacy GET stream, or
+ * stdout for stdio). 2026-07-28 clients are never picked: they have no session that outlives a
+ * call and no stream a server request could travel on (subscriptions/listen carries
+ * notifications only), so the only way to ask them is an input_required round inside one of
+ * their own calls (modern-call.ts); SEP-2577 also deprecates roots in that revision.
+ */
+export function mostRecentSession(sessions: Iterable<Session>, capability: string): Session | undefined {
+  let best: Session | undefined;
+  for (const session of sessions) {
+    if (session.era !== 'legacy' || session.sink === undefined || session.clientCapabilities[capability] === undefined) continue;
+    if (best === undefined || session.lastSeen >= best.lastSeen) best = session;
+  }
+  return best;
+}
+
 export interface SessionStore {
   get(id: string): Session | undefined;
   add(session: Session): void;

@@ -218,6 +218,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const stream = openEventStream(res, { 'mcp-session-id': session.id });
     session.sink = stream;
     openStreams.set(res, undefined);
+    dispatcher.streamOpened(session);
     res.on('close', () => {
       openStreams.delete(res);
       if (session.sink === stream) session.sink = undefined;

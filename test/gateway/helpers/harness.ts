@@ -14,6 +14,7 @@ const require = createRequire(import.meta.url);
 export const EVERYTHING = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 export const FILESYSTEM = require.resolve('@modelcontextprotocol/server-filesystem/dist/index.js');
 export const ECHO_SERVER = fileURLToPath(new URL('../../fixtures/gateway/echo-server.mjs', import.meta.url));
+export const ROOTS_SERVER = fileURLToPath(new URL('../../fixtures/hub/roots-server.mjs', import.meta.url));
 
 export function stdioServer(name: string, script: string, extra: Partial<ServerEntry> = {}, args: string[] = []): ScopedServer {
   return {
