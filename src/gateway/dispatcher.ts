@@ -17,7 +17,7 @@ import {
 } from './jsonrpc.js';
 import { createModernCalls, type ModernCalls } from './modern-call.js';
 import { LEGACY_VERSIONS, MODERN_VERSION, negotiateLegacyVersion, SERVER_INFO_META_KEY } from './protocol.js';
-import type { Session } from './session.js';
+import { sendUnsolicited, type Session } from './session.js';
 
 /** The channel of one client request: the POST's (SSE-upgradable) response, or stdout. */
 export interface Link {
@@ -74,7 +74,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         session.pending.delete(id);
-        session.sink?.send(notificationMessage('notifications/cancelled', { requestId: id, reason: 'The server cancelled the request' }));
+        sendUnsolicited(session, notificationMessage('notifications/cancelled', { requestId: id, reason: 'The server cancelled the request' }));
         reject(signal?.reason instanceof Error ? signal.reason : new Error('cancelled'));
       };
       session.pending.set(id, {

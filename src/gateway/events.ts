@@ -6,7 +6,7 @@
 import type { Hub, HubEvent } from '../hub/types.js';
 import { notificationMessage, type JsonRpcId } from './jsonrpc.js';
 import { SUBSCRIPTION_ID_META_KEY } from './protocol.js';
-import type { MessageSink, SessionStore } from './session.js';
+import { sendUnsolicited, type MessageSink, type SessionStore } from './session.js';
 
 export interface ListenFilter {
   toolsListChanged?: boolean;
@@ -40,7 +40,7 @@ export function createEventFanout(hub: Hub, sessions: SessionStore): EventFanout
     if (event.type === 'list_changed') {
       const method = `notifications/${event.kind}/list_changed`;
       const legacy = notificationMessage(method, undefined);
-      for (const session of sessions.values()) session.sink?.send(legacy);
+      for (const session of sessions.values()) sendUnsolicited(session, legacy);
       const key = FILTER_KEY[event.kind];
       for (const listener of listeners) {
         if (listener.filter[key]) {
@@ -50,7 +50,7 @@ export function createEventFanout(hub: Hub, sessions: SessionStore): EventFanout
     } else if (event.type === 'message') {
       // A server's log line outside any call: only sessions that asked for logs get it.
       const message = notificationMessage('notifications/message', event.params);
-      for (const session of sessions.values()) if (session.logLevel !== undefined) session.sink?.send(message);
+      for (const session of sessions.values()) if (session.logLevel !== undefined) sendUnsolicited(session, message);
     } else if (event.type === 'resource_updated') {
       for (const id of event.sessionIds) {
         const listener = bySession.get(id);
@@ -59,7 +59,8 @@ export function createEventFanout(hub: Hub, sessions: SessionStore): EventFanout
           params._meta = { [SUBSCRIPTION_ID_META_KEY]: listener.subscriptionId };
           listener.sink.send(notificationMessage('notifications/resources/updated', params));
         } else {
-          sessions.get(id)?.sink?.send(notificationMessage('notifications/resources/updated', params));
+          const session = sessions.get(id);
+          if (session !== undefined) sendUnsolicited(session, notificationMessage('notifications/resources/updated', params));
         }
       }
     }

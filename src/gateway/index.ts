@@ -8,6 +8,7 @@ import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createEventFanout, type EventFanout } from './events.js';
 import { formatBytes } from './http/body.js';
 import { createMcpHandler, type McpHandler } from './http/mcp-handler.js';
+import type { ResumeOptions } from './http/session-streams.js';
 import { startHttpServer, type GatewayHttpServer, type NodeListener } from './http/server.js';
 import { createSessionStore, mostRecentSession, type SessionStore } from './session.js';
 
@@ -26,6 +27,10 @@ export interface GatewayOptions {
   sessionIdleMs?: number;
   /** How often idle sessions are looked for (default a minute, or sessionIdleMs when shorter). */
   sessionSweepMs?: number;
+  /** SSE resumability of legacy HTTP sessions: grace period for dropped calls, replay limits, retry. */
+  resume?: Partial<ResumeOptions>;
+  /** Operator-facing lines (streams not resumed, unknown Last-Event-ID); `patchbay up` prints them on stderr. */
+  log?: (line: string) => void;
 }
 
 export interface Gateway {
@@ -51,6 +56,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxBodyBytes,
     sessionIdleMs: options.sessionIdleMs,
     sessionSweepMs: options.sessionSweepMs,
+    resume: options.resume,
+    log: options.log,
     bodyLimitHint: `Raise it with \`patchbay up --max-body-mb ${Math.ceil((maxBodyBytes * 2) / (1024 * 1024))}\` (or PATCHBAY_MAX_BODY_MB); the session is still open. Current limit: ${formatBytes(maxBodyBytes)}.`,
   });
   const servers: GatewayHttpServer[] = [];

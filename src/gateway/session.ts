@@ -32,6 +32,12 @@ export interface Session {
   readonly pending: Map<JsonRpcId, PendingClientRequest>;
   /** The legacy GET stream (or stdout for stdio), if one is open. */
   sink: MessageSink | undefined;
+  /**
+   * Where notifications outside any request go while the GET stream's connection is down but the
+   * client may resume it (Last-Event-ID): they are kept for the replay. Requests never go here:
+   * a server request needs a client that can answer now.
+   */
+  backlog: MessageSink | undefined;
   /** Set by logging/setLevel: the session wants server log messages that belong to no call. */
   logLevel: string | undefined;
   /** Last time the client sent anything (ms since epoch), for the idle sweep. */
@@ -50,6 +56,7 @@ export function createSession(era: 'legacy' | 'modern', protocolVersion: string,
     inFlight: new Map(),
     pending: new Map(),
     sink: undefined,
+    backlog: undefined,
     logLevel: undefined,
     lastSeen: Date.now(),
     nextRequestId: () => `pb-${++counter}`,
@@ -64,6 +71,13 @@ export function abortSession(session: Session, reason: string): void {
   for (const pending of session.pending.values()) pending.reject(error);
   session.pending.clear();
   session.sink = undefined;
+  session.backlog = undefined;
+}
+
+/** A notification that belongs to no request: the open GET stream, else the backlog of a dropped one. */
+export function sendUnsolicited(session: Session, message: string): void {
+  if (session.sink !== undefined) session.sink.send(message);
+  else session.backlog?.send(message);
 }
 
 /**

@@ -87,7 +87,11 @@ export async function runUp(options: UpOptions): Promise<void> {
 
   const token = await loadOrCreateToken();
   const hub = createHub({ servers, cwd: registry.projectRoot, env });
-  const gateway = createGateway({ hub, maxBodyBytes: maxBodyMb !== undefined ? Math.floor(maxBodyMb * 1024 * 1024) : DEFAULT_MAX_BODY_BYTES });
+  const gateway = createGateway({
+    hub,
+    maxBodyBytes: maxBodyMb !== undefined ? Math.floor(maxBodyMb * 1024 * 1024) : DEFAULT_MAX_BODY_BYTES,
+    log: (line) => stderr.write(`patchbay gateway: ${line}\n`),
+  });
   const proxy = await mountProxy(token, stderr);
 
   let http;

@@ -5,9 +5,17 @@
  * request — in which case it becomes a `text/event-stream` at that moment (spec 2025-11-25,
  * basic/transports: "the server MUST either return Content-Type: text/event-stream … or
  * Content-Type: application/json"). The SDK's 'auto' response mode makes the same choice.
+ *
+ * On a legacy session that stream is resumable (replay.ts): it opens with the priming event and
+ * every event carries an id. If the connection drops before the result, the call is not
+ * cancelled ("disconnection SHOULD NOT be interpreted as the client cancelling its request";
+ * clients cancel with notifications/cancelled): it keeps running for `graceMs`, its messages are
+ * kept, and a GET with `Last-Event-ID` picks the stream up. Only when nobody comes back is the
+ * call cancelled upstream. The JSON path allocates neither an id nor a buffer.
  */
 import type { ServerResponse } from 'node:http';
 import type { Link } from '../dispatcher.js';
+import type { FrameWriter, ReplayStream, SessionReplay } from './replay.js';
 
 export interface Exchange extends Link {
   /** Writes the final message and ends the response. */
@@ -15,17 +23,69 @@ export interface Exchange extends Link {
   readonly done: boolean;
 }
 
-export function createExchange(res: ServerResponse, canStream: boolean, extraHeaders: Record<string, string> | undefined): Exchange {
+/** How a session's POST streams resume; one object per gateway. */
+export interface ResumeSettings {
+  /** How long a call whose stream dropped keeps running, waiting for the client to resume. */
+  graceMs: number;
+  /** The SSE `retry:` sent with the priming event (ms the client waits before reconnecting). */
+  retryMs: number | undefined;
+  /** Told when a dropped stream's call is cancelled because nobody resumed it. */
+  onExpired?(stream: ReplayStream): void;
+}
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
+
+export function createExchange(
+  res: ServerResponse,
+  canStream: boolean,
+  extraHeaders: Record<string, string> | undefined,
+  replay?: SessionReplay,
+  settings?: ResumeSettings,
+): Exchange {
   let streaming = false;
   let done = false;
+  let stream: ReplayStream | undefined;
+  let grace: NodeJS.Timeout | undefined;
 
   function upgrade(): boolean {
-    if (done || !canStream || res.destroyed) return false;
+    if (done || !canStream) return false;
+    // Resumable and dropped: within the grace period messages go to the stream's buffer.
+    if (stream !== undefined) return !stream.dropped;
+    if (res.destroyed) return false;
     if (!streaming) {
       streaming = true;
-      res.writeHead(200, { ...extraHeaders, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, extraHeaders ? { ...extraHeaders, ...SSE_HEADERS } : SSE_HEADERS);
+      if (replay !== undefined && settings !== undefined) {
+        stream = replay.open('post');
+        stream.hooks = { detached: startGrace, attached: stopGrace, dropped: stopGrace };
+        if (replay.priming) res.write(stream.priming(settings.retryMs));
+        carry(stream, res, 0);
+      }
     }
     return true;
+  }
+
+  function startGrace(): void {
+    stopGrace();
+    grace = setTimeout(() => {
+      grace = undefined;
+      if (done || stream === undefined) return;
+      done = true;
+      settings?.onExpired?.(stream);
+      stream.drop();
+      exchange.onAbort?.();
+    }, settings!.graceMs);
+    grace.unref();
+  }
+
+  function stopGrace(): void {
+    if (grace !== undefined) clearTimeout(grace);
+    grace = undefined;
+  }
+
+  function write(message: string): void {
+    if (stream !== undefined) stream.send(message);
+    else res.write(`event: message\ndata: ${message}\n\n`);
   }
 
   const exchange: Exchange = {
@@ -33,16 +93,21 @@ export function createExchange(res: ServerResponse, canStream: boolean, extraHea
       return done;
     },
     notify(message) {
-      if (upgrade()) res.write(`event: message\ndata: ${message}\n\n`);
+      if (upgrade()) write(message);
     },
     sendRequest(message) {
       if (!upgrade()) return false;
-      res.write(`event: message\ndata: ${message}\n\n`);
+      write(message);
       return true;
     },
     finish(message) {
       if (done) return;
       done = true;
+      if (stream !== undefined) {
+        stopGrace();
+        stream.finish(message);
+        return;
+      }
       if (streaming) {
         res.end(`event: message\ndata: ${message}\n\n`);
         return;
@@ -55,7 +120,8 @@ export function createExchange(res: ServerResponse, canStream: boolean, extraHea
     },
   };
   res.on('close', () => {
-    if (!done) {
+    // A resumable stream hears about its connection through carry(); the rest abort as before.
+    if (!done && stream === undefined) {
       done = true;
       exchange.onAbort?.();
     }
@@ -63,11 +129,29 @@ export function createExchange(res: ServerResponse, canStream: boolean, extraHea
   return exchange;
 }
 
+/**
+ * Puts a resumable stream on a response whose SSE headers are written: replays what came after
+ * `afterSeq`, then carries it live until the stream finishes or the connection closes.
+ */
+export function carry(stream: ReplayStream, res: ServerResponse, afterSeq: number): { replayed: number; lost: number } {
+  const writer: FrameWriter = {
+    write: (frame) => {
+      if (!res.destroyed && !res.writableEnded) res.write(frame);
+    },
+    end: (frame) => {
+      if (!res.writableEnded) res.end(frame);
+    },
+  };
+  res.on('close', () => stream.detach(writer));
+  const counts = stream.attach(writer, afterSeq);
+  // Closed while we were writing: 'close' may already have fired.
+  if (res.destroyed) stream.detach(writer);
+  return counts;
+}
+
 /** Opens a long-lived SSE stream (legacy GET stream, 2026-07-28 subscriptions/listen). */
 export function openEventStream(res: ServerResponse, headers?: Record<string, string>): { send(message: string): boolean } {
-  res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  // Flush the headers now: clients wait for them before treating the stream as open.
-  res.flushHeaders();
+  writeStreamHead(res, headers);
   return {
     send(message) {
       if (res.destroyed || res.writableEnded) return false;
@@ -75,4 +159,10 @@ export function openEventStream(res: ServerResponse, headers?: Record<string, st
       return true;
     },
   };
+}
+
+export function writeStreamHead(res: ServerResponse, headers?: Record<string, string>): void {
+  res.writeHead(200, headers ? { ...headers, ...SSE_HEADERS } : SSE_HEADERS);
+  // Flush the headers now: clients wait for them before treating the stream as open.
+  res.flushHeaders();
 }

@@ -27,6 +27,7 @@ import { ALL_VERSIONS, MODERN_VERSION, readEnvelope, SUBSCRIPTION_ID_META_KEY } 
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
+import { createSessionStreams, type ResumeOptions, type SessionStreams } from './session-streams.js';
 
 export interface McpHandlerOptions {
   /** A legacy session idle this long with no open stream and no call is ended (default 1 h). */
@@ -40,12 +41,18 @@ export interface McpHandlerOptions {
   maxBodyBytes: number;
   /** How to tell the user to raise the body limit, for the 413 message. */
   bodyLimitHint: string;
+  /** SSE resumability of legacy sessions: grace period, replay limits, retry (session-streams.ts). */
+  resume?: Partial<ResumeOptions>;
+  /** One line per event worth telling the operator (a stream not resumed, an unknown Last-Event-ID). */
+  log?: (line: string) => void;
 }
 
 export interface McpHandler {
   handle(req: IncomingMessage, res: ServerResponse): void;
   /** Ends every session and stream (shutdown). */
   closeAll(): void;
+  /** Legacy sessions' SSE streams and replay buffers (diagnostics and tests). */
+  readonly streams: SessionStreams;
 }
 
 const SESSION_HEADER = 'mcp-session-id';
@@ -55,6 +62,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   /** Open long-lived streams, with the message that ends each gracefully (listen streams). */
   const openStreams = new Map<ServerResponse, string | undefined>();
   let modernCounter = 0;
+  const streams = createSessionStreams({ resume: options.resume, dispatcher, log: options.log ?? (() => undefined) });
   // Clients that vanish without DELETE (crashed hosts, closed laptops) would otherwise keep
   // their sessions forever; the spec lets a server end a session at any time (the client then
   // gets 404 and initializes again).
@@ -74,12 +82,15 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
 
   function endSession(session: Session): void {
     sessions.delete(session.id);
+    streams.end(session.id);
     abortSession(session, 'The session was closed');
     hub.closeSession(session.id);
   }
 
-  function serve(session: Session, request: JsonRpcRequest, res: ServerResponse, canStream: boolean, headers?: Record<string, string>): void {
-    const exchange = createExchange(res, canStream, headers);
+  function serve(session: Session, request: JsonRpcRequest, res: ServerResponse, canStream: boolean): void {
+    // Only legacy sessions resume (2026-07-28 has no session to resume in: README).
+    const replay = session.era === 'legacy' ? streams.replayOf(session.id) : undefined;
+    const exchange = createExchange(res, canStream, undefined, replay, replay && streams.settings);
     dispatcher.call(session, request, exchange).then(
       (result) => exchange.finish(resultResponse(request.id, result)),
       (error: unknown) => {
@@ -163,6 +174,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const session = createSession('legacy', '');
       const result = dispatcher.initialize(session, msg.params);
       sessions.add(session);
+      streams.begin(session);
       sendJson(res, 200, resultResponse(msg.id, result), { 'mcp-session-id': session.id });
       return;
     }
@@ -211,18 +223,14 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       else sendJson(res, 404, errorResponse(null, TRANSPORT_ERROR, 'Session not found'));
       return;
     }
-    if (session.sink !== undefined) {
+    const lastEventId = req.headers['last-event-id'];
+    const outcome = streams.open(session, typeof lastEventId === 'string' ? lastEventId : undefined, res);
+    if (outcome === 'conflict') {
       sendJson(res, 409, errorResponse(null, TRANSPORT_ERROR, 'Conflict: this session already has an open GET stream'));
       return;
     }
-    const stream = openEventStream(res, { 'mcp-session-id': session.id });
-    session.sink = stream;
     openStreams.set(res, undefined);
-    dispatcher.streamOpened(session);
-    res.on('close', () => {
-      openStreams.delete(res);
-      if (session.sink === stream) session.sink = undefined;
-    });
+    res.on('close', () => openStreams.delete(res));
   }
 
   function handleDelete(req: IncomingMessage, res: ServerResponse): void {
@@ -268,5 +276,6 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       openStreams.clear();
       dispatcher.modern.abortAll();
     },
+    streams,
   };
 }
