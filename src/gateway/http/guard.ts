@@ -26,6 +26,8 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 export interface Guard {
   check(headers: { host?: string; origin?: string; authorization?: string; 'x-api-key'?: string | string[] }): GuardFailure | undefined;
+  /** Host and Origin only: a CORS preflight carries no credentials (Fetch standard, CORS-preflight request). */
+  checkOrigin(headers: { host?: string; origin?: string }): GuardFailure | undefined;
 }
 
 export function createGuard(options: GuardOptions): Guard {
@@ -37,16 +39,23 @@ export function createGuard(options: GuardOptions): Guard {
   for (const extra of options.allowedHosts ?? []) hosts.add(extra.toLowerCase());
   const token = options.token;
 
+  function checkOrigin(headers: { host?: string; origin?: string }): GuardFailure | undefined {
+    const host = headers.host?.toLowerCase();
+    if (host === undefined || !hosts.has(host)) {
+      return { status: 403, message: `Host "${headers.host ?? ''}" is not allowed: Patchbay's gateway answers only to localhost, 127.0.0.1 and [::1] on port ${options.port} (DNS rebinding protection)` };
+    }
+    const origin = headers.origin;
+    if (origin !== undefined && origin !== 'null' && !isLoopbackOrigin(origin)) {
+      return { status: 403, message: `Origin "${origin}" is not allowed: only pages served from localhost may call the gateway (DNS rebinding protection)` };
+    }
+    return undefined;
+  }
+
   return {
+    checkOrigin,
     check: function checkRequest(headers) {
-      const host = headers.host?.toLowerCase();
-      if (host === undefined || !hosts.has(host)) {
-        return { status: 403, message: `Host "${headers.host ?? ''}" is not allowed: Patchbay's gateway answers only to localhost, 127.0.0.1 and [::1] on port ${options.port} (DNS rebinding protection)` };
-      }
-      const origin = headers.origin;
-      if (origin !== undefined && origin !== 'null' && !isLoopbackOrigin(origin)) {
-        return { status: 403, message: `Origin "${origin}" is not allowed: only pages served from localhost may call the gateway (DNS rebinding protection)` };
-      }
+      const failure = checkOrigin(headers);
+      if (failure) return failure;
       if (token !== undefined) {
         const apiKey = headers['x-api-key'];
         const presented = presentedCredential({ authorization: headers.authorization, 'x-api-key': Array.isArray(apiKey) ? apiKey[0] : apiKey });
@@ -64,7 +73,7 @@ export function createGuard(options: GuardOptions): Guard {
   };
 }
 
-function isLoopbackOrigin(origin: string): boolean {
+export function isLoopbackOrigin(origin: string): boolean {
   try {
     const url = new URL(origin);
     return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_NAMES.includes(url.hostname);

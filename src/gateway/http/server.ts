@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { PatchbayError } from '../../errors.js';
 import { errorResponse, TRANSPORT_ERROR } from '../jsonrpc.js';
-import { createGuard, isLoopbackAddress, type Guard } from './guard.js';
+import { allowOrigin, answerPreflight, corsOrigin, preflightFailure } from './cors.js';
+import { createGuard, isLoopbackAddress, type Guard, type GuardFailure } from './guard.js';
 import type { McpHandler } from './mcp-handler.js';
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -32,6 +33,13 @@ export interface GatewayHttpServer {
   close(): Promise<void>;
 }
 
+function sendFailure(res: ServerResponse, failure: GuardFailure): void {
+  const body = errorResponse(null, TRANSPORT_ERROR, failure.message);
+  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+  if (failure.status === 401) headers['www-authenticate'] = 'Bearer realm="patchbay"';
+  res.writeHead(failure.status, headers).end(body);
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<GatewayHttpServer> {
   if (options.token === undefined && !isLoopbackAddress(options.host)) {
     throw new PatchbayError('USAGE', `Refusing to serve without a token on ${options.host}: --no-auth is only allowed on a loopback address`, {
@@ -44,12 +52,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Gatew
   const server = createServer({ keepAliveTimeout: 65_000 }, function routeRequest(req, res) {
     const url = req.url ?? '/';
     if (url === '/mcp' || url.startsWith('/mcp?') || url.startsWith('/mcp/')) {
-      const failure = guard!.check(req.headers as Parameters<Guard['check']>[0]);
+      const headers = req.headers as Parameters<Guard['check']>[0];
+      if (req.method === 'OPTIONS') {
+        const refused = preflightFailure(req, guard!);
+        if (refused) sendFailure(res, refused);
+        else answerPreflight(res, corsOrigin(req));
+        return;
+      }
+      const failure = guard!.check(headers);
+      // The page may read a 401 too (to ask for the token), never a 403.
+      if (headers.origin !== undefined && failure?.status !== 403) {
+        const origin = corsOrigin(req);
+        if (origin !== undefined) allowOrigin(res, origin);
+      }
       if (failure) {
-        const body = errorResponse(null, TRANSPORT_ERROR, failure.message);
-        const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-        if (failure.status === 401) headers['www-authenticate'] = 'Bearer realm="patchbay"';
-        res.writeHead(failure.status, headers).end(body);
+        sendFailure(res, failure);
         return;
       }
       mcp.handle(req, res);
