@@ -43,13 +43,15 @@ export interface StartOptions {
   gateway?: Partial<Omit<GatewayOptions, 'hub'>>;
   /** false: the gateway serves before the hub starts its servers; the test calls hub.start(). */
   startHub?: boolean;
+  /** Extra Host values the gateway accepts (a relay in front of it on another port). */
+  allowedHosts?: string[];
 }
 
 export async function startGateway(servers: ScopedServer[], options: StartOptions = {}): Promise<Running> {
   const hub = createHub({ servers, ping: { intervalMs: 0 }, ...options.hub });
   if (options.startHub !== false) await hub.start();
   const gateway = createGateway({ hub, maxBodyBytes: options.maxBodyBytes, ...options.gateway });
-  const http = await gateway.serveHttp({ host: '127.0.0.1', port: 0, token: options.token });
+  const http = await gateway.serveHttp({ host: '127.0.0.1', port: 0, token: options.token, allowedHosts: options.allowedHosts });
   return {
     gateway,
     http,
