@@ -35,19 +35,20 @@ async function startRelay(target: () => number): Promise<{ port: number; heads: 
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
   });
+  function sever(): void {
+    for (const [a, b] of [...pairs]) {
+      a.destroy();
+      b.destroy();
+    }
+    pairs.clear();
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
     heads,
-    sever() {
-      for (const [a, b] of [...pairs]) {
-        a.destroy();
-        b.destroy();
-      }
-      pairs.clear();
-    },
+    sever,
     close() {
-      this.sever();
+      sever();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -45,7 +45,6 @@ export function createExchange(
   let streaming = false;
   let done = false;
   let stream: ReplayStream | undefined;
-  let grace: NodeJS.Timeout | undefined;
 
   function upgrade(): boolean {
     if (done || !canStream) return false;
@@ -57,7 +56,11 @@ export function createExchange(
       res.writeHead(200, extraHeaders ? { ...extraHeaders, ...SSE_HEADERS } : SSE_HEADERS);
       if (replay !== undefined && settings !== undefined) {
         stream = replay.open('post');
-        stream.hooks = { detached: startGrace, attached: stopGrace, dropped: stopGrace };
+        holdOnDrop(stream, settings, () => {
+          if (done) return;
+          done = true;
+          exchange.onAbort?.();
+        });
         if (replay.priming) res.write(stream.priming(settings.retryMs));
         carry(stream, res, 0);
       }
@@ -65,46 +68,25 @@ export function createExchange(
     return true;
   }
 
-  function startGrace(): void {
-    stopGrace();
-    grace = setTimeout(() => {
-      grace = undefined;
-      if (done || stream === undefined) return;
-      done = true;
-      settings?.onExpired?.(stream);
-      stream.drop();
-      exchange.onAbort?.();
-    }, settings!.graceMs);
-    grace.unref();
-  }
-
-  function stopGrace(): void {
-    if (grace !== undefined) clearTimeout(grace);
-    grace = undefined;
-  }
-
-  function write(message: string): void {
-    if (stream !== undefined) stream.send(message);
-    else res.write(`event: message\ndata: ${message}\n\n`);
-  }
-
   const exchange: Exchange = {
     get done() {
       return done;
     },
     notify(message) {
-      if (upgrade()) write(message);
+      if (!upgrade()) return;
+      if (stream !== undefined) stream.send(message);
+      else res.write(`event: message\ndata: ${message}\n\n`);
     },
     sendRequest(message) {
       if (!upgrade()) return false;
-      write(message);
+      if (stream !== undefined) stream.send(message);
+      else res.write(`event: message\ndata: ${message}\n\n`);
       return true;
     },
     finish(message) {
       if (done) return;
       done = true;
       if (stream !== undefined) {
-        stopGrace();
         stream.finish(message);
         return;
       }
@@ -127,6 +109,34 @@ export function createExchange(
     }
   });
   return exchange;
+}
+
+/**
+ * While a POST stream has no connection its call keeps running; after `graceMs` without a resume
+ * the stream is dropped and `expire` cancels the call. Set up only once a stream exists, so the
+ * JSON path pays nothing for it.
+ */
+function holdOnDrop(stream: ReplayStream, settings: ResumeSettings, expire: () => void): void {
+  let grace: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (grace !== undefined) clearTimeout(grace);
+    grace = undefined;
+  };
+  stream.hooks = {
+    attached: stop,
+    dropped: stop,
+    detached() {
+      stop();
+      grace = setTimeout(() => {
+        grace = undefined;
+        if (stream.finished) return;
+        settings.onExpired?.(stream);
+        stream.drop();
+        expire();
+      }, settings.graceMs);
+      grace.unref();
+    },
+  };
 }
 
 /**
