@@ -9,7 +9,7 @@
  * emits a `thinking` block right before the part that carried the signature, whose `signature` is
  * this module's envelope: which tool_use (or the answer's text) it belongs to, and Gemini's bytes.
  */
-import { randomBytes } from 'node:crypto';
+import { randomId } from '../random-id.js';
 
 const PREFIX = 'patchbay.gemini.v1.';
 
@@ -65,7 +65,7 @@ export function toolUseIdFor(upstreamId: string | undefined, seen: Set<string>):
     return upstreamId;
   }
   let id: string;
-  do id = `toolu_${randomBytes(12).toString('base64url')}`; while (seen.has(id));
+  do id = `toolu_${randomId(12)}`; while (seen.has(id));
   seen.add(id);
   return id;
 }

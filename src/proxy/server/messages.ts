@@ -4,7 +4,6 @@
  * accepted: unknown top-level fields ride along in the parsed request for the adapters to keep
  * or drop, and the passthrough forwards the original bytes.
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MessagesRequest } from '../anthropic-types.js';
 import { anthropicErrorInfo, buildPassthroughRequest } from '../anthropic/passthrough.js';
@@ -12,6 +11,7 @@ import type { ProxySettings } from '../config/types.js';
 import type { ProviderAdapter, ProviderKind, TranslationContext, UpstreamTarget } from '../provider.js';
 import { RoutingError, type ProviderRouter, type RouteDecision } from '../routing/router.js';
 import { createToolNameMap } from '../tool-names.js';
+import { randomId } from '../random-id.js';
 import { callWithFallbacks, errorInfoOf, type CallPlan } from './call.js';
 import { errorTypeForStatus, sendError, sendJson } from './http.js';
 import { parseJsonBody } from './json-body.js';
@@ -55,7 +55,7 @@ export function clientName(req: IncomingMessage): string | undefined {
 }
 
 function messageId(): string {
-  return `msg_${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
+  return `msg_${randomId(12).replace(/[-_]/g, 'x')}`;
 }
 
 function missingKey(target: UpstreamTarget): string | undefined {
