@@ -4,19 +4,13 @@
  * Ctrl-C does not reach them, and some servers ignore the end of stdin.
  */
 import type { ChildProcess } from 'node:child_process';
+import { killProcessGroup } from '../../process-group.js';
 
 const live = new Set<ChildProcess>();
 let hooked = false;
 
 function killAll(): void {
-  for (const child of live) {
-    try {
-      if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
-      else child.kill('SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
+  for (const child of live) killProcessGroup(child);
   live.clear();
 }
 

@@ -16,6 +16,7 @@ import { deserializeMessage, type JSONRPCMessage, type Transport } from '@modelc
 import { createLineTail } from './line-tail.js';
 import type { Redactor } from './redact.js';
 import { trackChild, untrackChild } from './child-registry.js';
+import { killProcessGroup } from '../../process-group.js';
 
 export interface StdioTransportOptions {
   command: string;
@@ -142,9 +143,9 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     if (!proc || closed) return exited;
     proc.stdin?.end();
     if (await settlesWithin(exited, grace)) return;
-    killGroup(proc, 'SIGTERM');
+    killProcessGroup(proc, 'SIGTERM');
     if (await settlesWithin(exited, grace)) return;
-    killGroup(proc, 'SIGKILL');
+    killProcessGroup(proc, 'SIGKILL');
     // A process in uninterruptible sleep can ignore even SIGKILL for a moment: do not wait forever.
     await settlesWithin(exited, grace);
     finish();
@@ -225,15 +226,6 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
   }
 
   return transport;
-}
-
-function killGroup(proc: ChildProcess, sig: NodeJS.Signals): void {
-  try {
-    if (proc.pid !== undefined && process.platform !== 'win32') process.kill(-proc.pid, sig);
-    else proc.kill(sig);
-  } catch {
-    proc.kill(sig);
-  }
 }
 
 function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {

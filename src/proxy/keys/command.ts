@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { PatchbayError } from '../../errors.js';
+import { killProcessGroup } from '../../process-group.js';
 import { REDACTED, looksLikeSecretValue, redactKnownSecrets, redactUrl } from '../../config/redact.js';
 
 export const DEFAULT_KEY_COMMAND_TIMEOUT_MS = 10_000;
@@ -50,14 +51,7 @@ export function runKeyCommand(options: KeyCommandOptions): Promise<string> {
     let stdoutSize = 0;
     let stderr = '';
     let settled = false;
-    const kill = (): void => {
-      try {
-        if (group && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    };
+    const kill = (): void => killProcessGroup(child);
     const fail = (message: string, hint: string): void => {
       if (settled) return;
       settled = true;
