@@ -90,14 +90,7 @@ export async function waitFor<T>(check: () => T | Promise<T>, intervalMs = 20): 
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../probe/helpers.js';
 
 export function textOf(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];

@@ -16,6 +16,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Link } from '../dispatcher.js';
 import type { FrameWriter, ReplayStream, SessionReplay } from './replay.js';
+import { sseMessage } from './sse.js';
 
 export interface Exchange extends Link {
   /** Writes the final message and ends the response. */
@@ -73,14 +74,12 @@ export function createExchange(
       return done;
     },
     notify(message) {
-      if (!upgrade()) return;
-      if (stream !== undefined) stream.send(message);
-      else res.write(`event: message\ndata: ${message}\n\n`);
+      exchange.sendRequest(message);
     },
     sendRequest(message) {
       if (!upgrade()) return false;
       if (stream !== undefined) stream.send(message);
-      else res.write(`event: message\ndata: ${message}\n\n`);
+      else res.write(sseMessage(message));
       return true;
     },
     finish(message) {
@@ -91,7 +90,7 @@ export function createExchange(
         return;
       }
       if (streaming) {
-        res.end(`event: message\ndata: ${message}\n\n`);
+        res.end(sseMessage(message));
         return;
       }
       if (res.destroyed) return;
@@ -165,7 +164,7 @@ export function openEventStream(res: ServerResponse, headers?: Record<string, st
   return {
     send(message) {
       if (res.destroyed || res.writableEnded) return false;
-      res.write(`event: message\ndata: ${message}\n\n`);
+      res.write(sseMessage(message));
       return true;
     },
   };

@@ -28,6 +28,7 @@ import { abortSession, createSession, type Session, type SessionStore } from '..
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
 import { createSessionStreams, type ResumeOptions, type SessionStreams } from './session-streams.js';
+import { sseMessage } from './sse.js';
 
 export interface McpHandlerOptions {
   /** A legacy session idle this long with no open stream and no call is ended (default 1 h). */
@@ -272,7 +273,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     closeAll() {
       clearInterval(sweep);
       for (const session of [...sessions.values()]) endSession(session);
-      for (const [res, last] of openStreams) res.end(last === undefined ? undefined : `event: message\ndata: ${last}\n\n`);
+      for (const [res, last] of openStreams) res.end(last === undefined ? undefined : sseMessage(last));
       openStreams.clear();
       dispatcher.modern.abortAll();
     },

@@ -10,6 +10,7 @@
  * a GET stream whose connection is gone, is kept `retentionMs` and then forgotten. Nothing here
  * knows about HTTP: a connection is a FrameWriter.
  */
+import { sseMessage } from './sse.js';
 
 export interface ReplayLimits {
   /** Events kept per session, all streams together (default 1,000). */
@@ -141,7 +142,7 @@ export function createSessionReplay(limits: ReplayLimits, priming: boolean): Ses
 
   function frameOf(stream: StreamState, message: string): string {
     const seq = ++stream.lastSeq;
-    const frame = `id: ${stream.id}-${seq}\nevent: message\ndata: ${message}\n\n`;
+    const frame = sseMessage(message, `${stream.id}-${seq}`);
     if (!stream.dropped) store(stream, seq, frame);
     return frame;
   }
