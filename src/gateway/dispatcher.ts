@@ -149,6 +149,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       link.onAbort = () => controller.abort(new Error('The client closed the connection'));
       const context: DownstreamContext = {
         sessionId: session.id,
+        client: session.client,
+        clientCapabilities: session.clientCapabilities,
         signal: controller.signal,
         protocolVersion: session.protocolVersion,
         notify: (m, p) => link.notify(notificationMessage(m, p)),

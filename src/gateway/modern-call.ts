@@ -78,6 +78,8 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
     };
     const context: DownstreamContext = {
       sessionId: session.id,
+      client: session.client,
+      clientCapabilities: session.clientCapabilities,
       signal: call.controller.signal,
       protocolVersion: session.protocolVersion,
       notify: (method, params) => call.link.notify(notificationMessage(method, params)),

@@ -23,6 +23,8 @@ export interface PendingClientRequest {
 export interface Session {
   readonly id: string;
   readonly era: 'legacy' | 'modern';
+  /** The client the request's credential names (DownstreamContext.client); `default` until the transport knows better. */
+  client: string;
   protocolVersion: string;
   clientCapabilities: Record<string, unknown>;
   clientInfo: { name?: string; version?: string } | undefined;
@@ -50,6 +52,7 @@ export function createSession(era: 'legacy' | 'modern', protocolVersion: string,
   return {
     id,
     era,
+    client: 'default',
     protocolVersion,
     clientCapabilities: {},
     clientInfo: undefined,

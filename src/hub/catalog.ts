@@ -10,6 +10,7 @@
  */
 import { UriTemplate } from '@modelcontextprotocol/client';
 import type { PatchbayEntryOptions } from '../config/types.js';
+import type { GuardedItem, GuardedKind } from './guard.js';
 import { namespacedName } from './names.js';
 
 type Item = Record<string, unknown> & { name: string };
@@ -50,6 +51,8 @@ export interface Catalog {
   serverForTemplate(uriTemplate: string): string | undefined;
   /** Per server, the collisions that withheld some of its items. */
   problems: Map<string, string[]>;
+  /** The same items with the server and upstream name of each, for guards (guard.ts). */
+  entries: Record<GuardedKind, GuardedItem[]>;
 }
 
 export function emptyLists(): ServerLists {
@@ -138,7 +141,9 @@ export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
     template: parseTemplate(c.key),
   }));
 
+  const entriesOf = (list: Candidate<Item>[]): GuardedItem[] => list.map((c) => ({ server: c.server, upstream: c.upstream, item: c.item }));
   return {
+    entries: { tools: entriesOf(tools), prompts: entriesOf(prompts), resources: entriesOf(resources), templates: entriesOf(templates) },
     tools: tools.map((c) => c.item),
     prompts: prompts.map((c) => c.item),
     resources: resources.map((c) => c.item),

@@ -18,6 +18,7 @@ import { createSubscriptions } from './subscriptions.js';
 import { callerOf, createPendingRequests, routeServerRequest } from './server-requests.js';
 import { createRouter } from './router.js';
 import { prepareEntry } from './prepare-entry.js';
+import type { CallGuard } from './guard.js';
 
 export interface HubOptions {
   /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
@@ -44,6 +45,8 @@ export interface HubOptions {
   passEnv?: readonly string[];
   /** The connection factory (default connectUpstream); a seam for tests of the hub alone. */
   connect?: ConnectFn;
+  /** Policy, pinning, secret scanning and audit, in order (guard.ts). Default none. */
+  guards?: readonly CallGuard[];
 }
 
 export interface HubStats {
@@ -82,6 +85,18 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
   /** The gateway's sessions, asked for roots when no call is in flight (attachClients). */
   let clients: ClientDirectory | undefined;
   const ping: PingOptions = { intervalMs: 30_000, timeoutMs: 10_000, failures: 3, ...options.ping };
+  const guards = options.guards ?? [];
+
+  /** Guards see a server's fresh lists before any client does (pinning, scanning). */
+  function observe(record: ServerRecord): void {
+    for (const guard of guards) {
+      try {
+        guard.observeLists?.(record.server.name, record.lists);
+      } catch (error) {
+        logs.hub.log('error', `guard ${guard.name} failed on the lists of ${record.server.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
 
   function emit(event: HubEvent): void {
     for (const listener of listeners) {
@@ -146,7 +161,9 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     if (kinds) {
       void refresh(record, connection, kinds).then(() => {
         // A list from a connection that has since died must not resurrect its tools.
-        if (record.supervisor?.connection === connection) rebuild(kinds);
+        if (record.supervisor?.connection !== connection) return;
+        observe(record);
+        rebuild(kinds);
       });
       return;
     }
@@ -206,6 +223,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
         if (logLevel && connection.capabilities.logging) {
           await connection.request('logging/setLevel', { level: logLevel }).catch(() => undefined);
         }
+        observe(record);
         rebuild(['tools', 'prompts', 'resources']);
         // Re-establish the upstream subscriptions a restart dropped: sessions still hold them.
         for (const uri of subscriptions.uris()) {
@@ -234,6 +252,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     records,
     subscriptions,
     setLogLevel: (level) => (logLevel = level),
+    guards,
   });
 
   return {

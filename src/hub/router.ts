@@ -7,6 +7,7 @@
 import type { DownstreamContext } from './types.js';
 import { HubRpcError } from './types.js';
 import type { Catalog } from './catalog.js';
+import type { CallGuard, GuardedCall, GuardedItem, GuardedKind } from './guard.js';
 import type { Subscriptions } from './subscriptions.js';
 import type { ServerRecord } from './hub.js';
 import type { CallOptions } from './supervisor.js';
@@ -18,6 +19,8 @@ export interface RouterDeps {
   records: ReadonlyMap<string, ServerRecord>;
   subscriptions: Subscriptions;
   setLogLevel(level: string): void;
+  /** Policy, pinning, secret scanning, audit (guard.ts); empty: the router skips them. */
+  guards: readonly CallGuard[];
 }
 
 type Params = Record<string, unknown>;
@@ -127,6 +130,52 @@ export function createRouter(deps: RouterDeps) {
     return {};
   }
 
+  const filters = deps.guards.filter((g) => g.filter !== undefined);
+  const callGuards = deps.guards.filter((g) => g.before !== undefined || g.after !== undefined);
+
+  /** One kind of list as this client may see it: every guard's filter in turn. */
+  function listed(kind: GuardedKind, catalog: Catalog, client: string): unknown[] {
+    if (filters.length === 0) return catalog[kind];
+    let entries: readonly GuardedItem[] = catalog.entries[kind];
+    for (const guard of filters) entries = guard.filter!(client, kind, entries);
+    return entries.map((e) => e.item);
+  }
+
+  /** A tools/call or prompts/get through every guard: before in order, after in reverse. */
+  async function guarded(method: 'tools/call' | 'prompts/get', server: string, name: string, params: Params, context: DownstreamContext): Promise<unknown> {
+    const args = params.arguments;
+    const call: GuardedCall = {
+      method,
+      client: context.client,
+      sessionId: context.sessionId,
+      server,
+      name,
+      exposedName: String(params.name),
+      arguments: args && typeof args === 'object' && !Array.isArray(args) ? (args as Params) : {},
+      context,
+      startedAt: Date.now(),
+      notes: {},
+    };
+    let ran = 0;
+    let outcome: { result?: unknown; error?: unknown; durationMs: number };
+    try {
+      for (const guard of callGuards) {
+        ran++;
+        await guard.before?.(call);
+      }
+      const upstreamParams = params.arguments === undefined && Object.keys(call.arguments).length === 0 ? { ...params, name } : { ...params, name, arguments: call.arguments };
+      outcome = { result: await forward(server, method, upstreamParams, context), durationMs: Date.now() - call.startedAt };
+    } catch (error) {
+      outcome = { error, durationMs: Date.now() - call.startedAt };
+    }
+    for (let i = ran - 1; i >= 0; i--) {
+      const replaced = callGuards[i]!.after?.(call, outcome);
+      if (replaced !== undefined && outcome.error === undefined) outcome = { ...outcome, result: replaced };
+    }
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.result;
+  }
+
   return async function route(method: string, rawParams: unknown, context: DownstreamContext): Promise<unknown> {
     const params = (rawParams && typeof rawParams === 'object' ? rawParams : {}) as Params;
     const catalog = deps.catalog();
@@ -134,13 +183,14 @@ export function createRouter(deps: RouterDeps) {
       case 'ping':
         return {};
       case 'tools/list':
-        return { tools: catalog.tools };
       case 'prompts/list':
-        return { prompts: catalog.prompts };
       case 'resources/list':
-        return { resources: catalog.resources };
-      case 'resources/templates/list':
-        return { resourceTemplates: catalog.templates };
+      case 'resources/templates/list': {
+        if (method === 'tools/list') return { tools: listed('tools', catalog, context.client) };
+        if (method === 'prompts/list') return { prompts: listed('prompts', catalog, context.client) };
+        if (method === 'resources/list') return { resources: listed('resources', catalog, context.client) };
+        return { resourceTemplates: listed('templates', catalog, context.client) };
+      }
       case 'tools/call':
       case 'prompts/get': {
         const isTool = method === 'tools/call';
@@ -151,6 +201,7 @@ export function createRouter(deps: RouterDeps) {
           // MCP 2025-11-25: an unknown tool is a protocol error (-32602), not a tool result.
           throw new HubRpcError(INVALID_PARAMS, `Unknown ${isTool ? 'tool' : 'prompt'}: ${String(name)}`);
         }
+        if (callGuards.length > 0) return guarded(method, found.server, found.name, params, context);
         return forward(found.server, method, { ...params, name: found.name }, context);
       }
       case 'resources/read':

@@ -30,6 +30,13 @@ export interface HubServerStatus {
 export interface DownstreamContext {
   /** Stable id of the downstream session (HTTP session id, or the stdio gateway's one session). */
   sessionId: string;
+  /**
+   * Who is calling: the name of the client token the request came with (`default` for the
+   * hub's shared token, and for stdio and --no-auth). Policy, approvals and audit go by it.
+   */
+  client: string;
+  /** What the client declared at initialize (legacy) or in the request's `_meta` (2026-07-28). */
+  clientCapabilities: Record<string, unknown>;
   /** Aborted when the client cancels (notifications/cancelled) or disconnects. */
   signal: AbortSignal;
   /** The client's protocol version, for bridging eras. */

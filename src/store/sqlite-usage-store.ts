@@ -11,10 +11,9 @@
  *   written from an 'exit' listener.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { PatchbayError } from '../errors.js';
-import { patchbayPaths } from '../paths.js';
+import { defaultDatabasePath, openDatabase } from './database.js';
 import { GROUP_BY, timeWindow } from './summarize.js';
 import type { UsageGroupBy, UsageRecord, UsageStore, UsageSummaryRow } from './usage-types.js';
 
@@ -61,25 +60,17 @@ const KEY_SQL: Record<UsageGroupBy, string> = {
 };
 
 export function defaultUsageDbPath(): string {
-  return join(patchbayPaths().data, 'patchbay.db');
+  return defaultDatabasePath();
 }
 
-function openDatabase(file: string, busyTimeoutMs: number): Database.Database {
-  mkdirSync(dirname(file), { recursive: true });
-  let db: Database.Database | undefined;
+function openUsageDatabase(file: string, busyTimeoutMs: number): Database.Database {
+  const db = openDatabase(file, { busyTimeoutMs, purpose: 'usage' });
   try {
-    db = new Database(file, { timeout: busyTimeoutMs });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     migrate(db, file);
     return db;
   } catch (error) {
-    db?.close();
-    if (error instanceof PatchbayError) throw error;
-    throw new PatchbayError('CONFIG_INVALID', `cannot open the usage database ${file}: ${(error as Error).message}`, {
-      cause: error,
-      hint: 'If the file is damaged, move it aside; Patchbay creates a new one on the next start.',
-    });
+    db.close();
+    throw error;
   }
 }
 
@@ -105,7 +96,7 @@ export function openSqliteUsageStore(file: string = defaultUsageDbPath(), option
   const maxQueued = options.maxQueued ?? 10_000;
   const onError = options.onError ?? ((error: Error) => process.stderr.write(`patchbay: usage is not being saved: ${error.message}\n`));
 
-  const db = openDatabase(file, options.busyTimeoutMs ?? 5000);
+  const db = openUsageDatabase(file, options.busyTimeoutMs ?? 5000);
   const insert = db.prepare(`INSERT INTO usage (time, client, provider, model, request_model, input_tokens, output_tokens,
       cache_read_tokens, cache_write_tokens, cost_usd, latency_ms, status, stream, error)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);

@@ -61,10 +61,13 @@ export interface RecordingContext extends DownstreamContext {
 export function fakeClient(
   sessionId: string,
   answer: (method: string, params: any) => unknown = () => ({}),
+  client = 'default',
 ): RecordingContext {
   const controller = new AbortController();
   const context: RecordingContext = {
     sessionId,
+    client,
+    clientCapabilities: { elicitation: {}, sampling: {}, roots: {} },
     signal: controller.signal,
     protocolVersion: '2025-11-25',
     notifications: [],

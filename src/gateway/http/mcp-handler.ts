@@ -116,6 +116,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       hub
         .request('resources/subscribe', { uri }, {
           sessionId: session.id,
+          client: session.client,
+          clientCapabilities: session.clientCapabilities,
           signal: controller.signal,
           protocolVersion: MODERN_VERSION,
           notify: (m, p) => void stream.send(notificationMessage(m, p)),

@@ -4,11 +4,7 @@
  * guide: PREFERRED_PROVIDER, BIG_MODEL, SMALL_MODEL, OPENAI_API_KEY, GEMINI_API_KEY,
  * OPENAI_BASE_URL, GEMINI_BASE_URL). With no file at all, the environment is enough.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { PatchbayError } from '../../errors.js';
-import { patchbayPaths } from '../../paths.js';
+import { patchbayConfigPath, readPatchbayConfigSection } from '../../config/patchbay-config.js';
 import type { ProviderConfig } from '../provider.js';
 import { DEFAULT_BASE_URLS, type ProxySettings, type RouteRef } from './types.js';
 import { invalid, parseProxySettings } from './validate.js';
@@ -20,7 +16,7 @@ export interface LoadProxySettingsOptions {
 }
 
 export function proxyConfigPath(): string {
-  return join(patchbayPaths().config, 'config.json');
+  return patchbayConfigPath();
 }
 
 export async function loadProxySettings(options: LoadProxySettingsOptions = {}): Promise<ProxySettings> {
@@ -33,24 +29,7 @@ export async function loadProxySettings(options: LoadProxySettingsOptions = {}):
 }
 
 async function readProxySection(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new PatchbayError('CONFIG_INVALID', `${file}: cannot be read (${(error as Error).message})`, { cause: error, hint: 'Check the file permissions.' });
-  }
-  const errors: ParseError[] = [];
-  const data: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
-  const first = errors[0];
-  if (first) {
-    const line = text.slice(0, first.offset).split('\n').length;
-    throw new PatchbayError('CONFIG_SYNTAX', `${file}:${line}: invalid JSON (${printParseErrorCode(first.error)})`, { hint: 'Fix the JSON syntax at that line.' });
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new PatchbayError('CONFIG_INVALID', `${file}: expected a JSON object at the top level`, { hint: 'The file holds {"proxy": {...}, ...}.' });
-  }
-  return (data as Record<string, unknown>).proxy;
+  return readPatchbayConfigSection('proxy', file);
 }
 
 /**
