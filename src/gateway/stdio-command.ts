@@ -6,6 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { loadRegistry, resolveServers } from '../config/registry.js';
 import { createHub } from '../hub/index.js';
+import { createHubGuards } from './guards.js';
 import { createGateway } from './index.js';
 import { serveStdio } from './stdio.js';
 
@@ -23,7 +24,10 @@ export interface StdioCommandOptions {
 export async function runStdioGateway(options: StdioCommandOptions): Promise<void> {
   const registry = await loadRegistry({ cwd: options.cwd });
   for (const p of registry.problems) options.stderr.write(`patchbay: skipped ${p.file}${p.line !== undefined ? `:${p.line}` : ''}${p.server ? ` (${p.server})` : ''}: ${p.message}\n`);
-  const hub = createHub({ servers: resolveServers(registry), cwd: registry.projectRoot, env: options.env });
+  const servers = resolveServers(registry);
+  const env = options.env ?? process.env;
+  const guards = await createHubGuards({ projectRoot: registry.projectRoot, servers, env, log: (line) => options.stderr.write(`patchbay: ${line}\n`) });
+  const hub = createHub({ servers, cwd: registry.projectRoot, env, guards: guards.guards });
   const gateway = createGateway({ hub });
   const started = hub.start().then(() => {
     for (const s of hub.status()) if (s.state !== 'ready' && s.state !== 'disabled') options.stderr.write(`patchbay: ${s.name} ${s.state}${s.reason ? `: ${s.reason}` : ''}\n`);
@@ -42,4 +46,5 @@ export async function runStdioGateway(options: StdioCommandOptions): Promise<voi
   await started.catch(() => undefined);
   await gateway.close();
   await hub.stop();
+  await guards.close();
 }

@@ -12,6 +12,7 @@ import { createHub } from '../hub/index.js';
 import type { HubServerStatus } from '../hub/types.js';
 import { isLoopbackAddress } from './http/guard.js';
 import type { NodeListener } from './http/server.js';
+import { createHubGuards } from './guards.js';
 import { createGateway, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './index.js';
 
 export interface UpOptions {
@@ -86,7 +87,8 @@ export async function runUp(options: UpOptions): Promise<void> {
   const pending = resolveServers(registry, { includeUnapproved: true }).filter((s) => s.approval === 'pending');
 
   const token = await loadOrCreateToken();
-  const hub = createHub({ servers, cwd: registry.projectRoot, env });
+  const guards = await createHubGuards({ projectRoot: registry.projectRoot, servers, env, log: (line) => stderr.write(`patchbay: ${line}\n`) });
+  const hub = createHub({ servers, cwd: registry.projectRoot, env, guards: guards.guards });
   const gateway = createGateway({
     hub,
     maxBodyBytes: maxBodyMb !== undefined ? Math.floor(maxBodyMb * 1024 * 1024) : DEFAULT_MAX_BODY_BYTES,
@@ -103,6 +105,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     http = await gateway.serveHttp({ host, port, token: options.auth ? token : undefined, allowedHosts, proxy: typeof proxy === 'string' ? undefined : proxy.listener });
   } catch (error) {
     if (typeof proxy !== 'string') await proxy.close();
+    await guards.close();
     throw error;
   }
   await hub.start();
@@ -146,5 +149,6 @@ export async function runUp(options: UpOptions): Promise<void> {
   await gateway.close();
   if (typeof proxy !== 'string') await proxy.close();
   await hub.stop();
+  await guards.close();
   stdout.write('Stopped.\n');
 }

