@@ -65,7 +65,7 @@ describe('patchbay mcp add flag pitfalls', () => {
     const header = await sandbox.run(['add', '-t', 'http', '-H', 'no colon here', 'x', 'https://e.com/mcp']);
     expect(header.stderr).toContain('expected "Header-Name: value"');
     const scope = await sandbox.run(['add', '-s', 'global', 'x', 'node']);
-    expect(scope.stderr).toContain('invalid scope "global": use local, project or user');
+    expect(scope.stderr).toContain('invalid scope "global": use local, project, user or patchbay');
     const transport = await sandbox.run(['add', '-t', 'websocket', 'x', 'node']);
     expect(transport.stderr).toContain('invalid transport "websocket"');
     const missing = await sandbox.run(['add', 'x', '-s', 'user']);
