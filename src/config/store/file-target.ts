@@ -20,8 +20,10 @@ export async function resolveWriteTarget(file: string): Promise<string> {
     try {
       isLink = (await lstat(current)).isSymbolicLink();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemError(error, file, 'read');
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fileSystemError(error, file, 'read');
       // The end of the chain does not exist yet (a dangling link, or a new file): write it there.
+      // (ENOTDIR: a file stands where a folder should be; creating the folder will say so.)
       return resolve(await realpathOrSelf(dirname(current)), basename(current));
     }
     if (!isLink) return realpathOrSelf(current);
