@@ -176,15 +176,23 @@ export function setInText(text: string, path: JsonPath, value: unknown, style: T
  */
 export function removeFromText(text: string, path: JsonPath): string {
   if (path.length === 0 || text.trim() === '') return text;
-  for (;;) {
-    const { object, missingFrom } = parentOf(text, path);
-    if (missingFrom !== undefined) return text;
-    const key = path[path.length - 1]!;
-    const index = object.members.findIndex((m) => m.key === key);
-    if (index === -1) return text;
-    const { members } = object;
-    if (members.length === 1) text = splice(text, object.start, object.end, '{}');
-    else if (index > 0) text = splice(text, members[index - 1]!.valueEnd, members[index]!.valueEnd, '');
-    else text = splice(text, members[0]!.keyStart, members[1]!.keyStart, '');
+  const { object, missingFrom } = parentOf(text, path);
+  if (missingFrom !== undefined) return text;
+  const key = path[path.length - 1]!;
+  const { members } = object;
+  const doomed = members.map((m, i) => (m.key === key ? i : -1)).filter((i) => i !== -1);
+  if (doomed.length === 0) return text;
+  if (doomed.length === members.length) return splice(text, object.start, object.end, '{}');
+  // Runs of consecutive members, from the last to the first, so earlier offsets stay valid.
+  for (let end = doomed.length - 1; end >= 0; ) {
+    let start = end;
+    while (start > 0 && doomed[start - 1] === doomed[start]! - 1) start--;
+    const first = doomed[start]!;
+    const last = doomed[end]!;
+    // With a member before the run, cut from its end (taking the comma); else up to the next one.
+    if (first > 0) text = splice(text, members[first - 1]!.valueEnd, members[last]!.valueEnd, '');
+    else text = splice(text, members[first]!.keyStart, members[last + 1]!.keyStart, '');
+    end = start - 1;
   }
+  return text;
 }
