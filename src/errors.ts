@@ -7,6 +7,8 @@ export type PatchbayErrorCode =
   | 'CONFIG_SYNTAX' // a config file is not valid JSON
   | 'CONFIG_INVALID' // valid JSON, but an entry does not match the schema
   | 'CONFIG_LOCKED' // another process held the file lock for too long
+  | 'CONFIG_READONLY' // the file to change is read-only; it is never replaced
+  | 'CONFIG_UNWRITABLE' // the file system refused the write (permissions, a file where a folder should be, ...)
   | 'SERVER_NOT_FOUND'
   | 'SERVER_EXISTS'
   | 'SERVER_AMBIGUOUS' // a name in several scopes where the command needs exactly one

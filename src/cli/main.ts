@@ -26,5 +26,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * `patchbay mcp list | head -1`: once the reader has gone, the next write fails with EPIPE,
+ * emitted on the stream and, unhandled, a crash with a stack trace. The reader chose to stop
+ * reading; stop quietly, as Unix tools do, for every command.
+ */
+function exitQuietlyOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+exitQuietlyOnBrokenPipe(process.stdout);
+exitQuietlyOnBrokenPipe(process.stderr);
+
 const code = await main(process.argv);
 process.exitCode = code;

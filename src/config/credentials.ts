@@ -35,7 +35,7 @@ export async function saveClientSecret(server: string, url: string, secret: stri
       all[server] = forServer;
       return { changed: true, result: undefined };
     },
-    { createMode: 0o600, backup: false },
+    { createMode: 0o600, dirMode: 0o700, backup: false },
   );
   return file;
 }

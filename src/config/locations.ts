@@ -6,6 +6,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { patchbayPaths } from '../paths.js';
 
 function home(env: NodeJS.ProcessEnv = process.env): string {
   // os.homedir() honours HOME on POSIX and USERPROFILE on Windows, read at each call.
@@ -16,6 +17,11 @@ function home(env: NodeJS.ProcessEnv = process.env): string {
 export function claudeJsonPath(env: NodeJS.ProcessEnv = process.env): string {
   const configDir = env.CLAUDE_CONFIG_DIR;
   return configDir ? join(configDir, '.claude.json') : join(home(env), '.claude.json');
+}
+
+/** Patchbay's own scope, `{"mcpServers": {...}}` as in .mcp.json: read by the hub, by no host. */
+export function patchbayScopePath(): string {
+  return join(patchbayPaths().config, 'mcp.json');
 }
 
 export function mcpJsonPath(projectRoot: string): string {
@@ -47,6 +53,11 @@ export function claudeDesktopConfigPath(
  * real path, so symlinked checkouts map to one key; we do the same. No `git` subprocess.
  */
 export function findProjectRoot(cwd: string = process.cwd()): string {
+  return locateProject(cwd).root;
+}
+
+/** The project root, and whether it is a git repository's root (else it is just `cwd`). */
+export function locateProject(cwd: string = process.cwd()): { root: string; inGit: boolean } {
   let start = resolve(cwd);
   try {
     start = realpathSync(start);
@@ -54,8 +65,8 @@ export function findProjectRoot(cwd: string = process.cwd()): string {
     // A folder that does not exist yet still has a well-defined key.
   }
   for (let dir = start; ; dir = dirname(dir)) {
-    if (isGitMarker(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return start;
+    if (isGitMarker(join(dir, '.git'))) return { root: dir, inGit: true };
+    if (dirname(dir) === dir) return { root: start, inGit: false };
   }
 }
 

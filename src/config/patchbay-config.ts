@@ -51,5 +51,5 @@ export async function readPatchbayConfigSection(section: string, file?: string):
 
 /** A locked, atomic read-modify-write of the file, created 0600 when missing. */
 export function updatePatchbayConfig<T>(mutate: (data: JsonObject) => Change<T> | Promise<Change<T>>, file: string = patchbayConfigPath()): Promise<T> {
-  return updateJsonFile(file, mutate, { createMode: 0o600, backup: false });
+  return updateJsonFile(file, mutate, { createMode: 0o600, dirMode: 0o700, backup: false });
 }

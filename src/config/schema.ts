@@ -20,7 +20,8 @@ const stringRecord = z.record(z.string(), z.string({ error: 'must be a string' }
   error: 'must be an object of string values',
 });
 
-const patchbayOptions = z.strictObject(
+/** The `patchbay` key of an entry, and the per-server settings of Patchbay's config.json. */
+export const patchbayOptions = z.strictObject(
   {
     disabled: z.boolean({ error: 'must be true or false' }).optional(),
     allowTools: z.array(z.string(), { error: 'must be an array of tool names' }).optional(),

@@ -1,25 +1,38 @@
 /**
- * Changing the servers of one scope. Each change is one locked read-modify-write of one file
- * (./store/json-file.ts) that touches only the `mcpServers` object of that scope.
+ * Changing the servers of one scope. Each change is one locked, in-place edit of one file
+ * (./store/json-edit.ts) that touches only the entries it is about.
+ *
+ * Scopes and their files: local → ~/.claude.json `projects[<root>].mcpServers`, project →
+ * `<root>/.mcp.json`, user → ~/.claude.json `mcpServers` (Claude Code's three), and patchbay →
+ * `<Patchbay config dir>/mcp.json`, the same shape as .mcp.json, read by the hub and by no host.
  */
 import { existsSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { PatchbayError } from '../errors.js';
-import { claudeJsonPath, mcpJsonPath, projectSettingsLocalPath } from './locations.js';
-import { isJsonObject, updateJsonFile, type JsonObject } from './store/json-file.js';
+import { claudeJsonPath, mcpJsonPath, patchbayScopePath, projectSettingsLocalPath } from './locations.js';
+import { editJsonFile, type JsonDocument } from './store/json-edit.js';
+import { isJsonObject, type JsonObject } from './store/json-file.js';
 import type { Scope, ServerEntry } from './types.js';
 
-export const SCOPES: readonly Scope[] = ['local', 'project', 'user'];
+export const SCOPES: readonly Scope[] = ['local', 'project', 'user', 'patchbay'];
 
 export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }
 
 export function scopeFile(scope: Scope, projectRoot: string): string {
+  if (scope === 'patchbay') return patchbayScopePath();
   return scope === 'project' ? mcpJsonPath(projectRoot) : claudeJsonPath();
 }
 
 export function scopePath(scope: Scope, projectRoot: string): string[] {
   return scope === 'local' ? ['projects', projectRoot, 'mcpServers'] : ['mcpServers'];
+}
+
+/** Mode of a scope file Patchbay creates: .mcp.json is meant to be committed, the others are private. */
+function createOptions(scope: Scope) {
+  if (scope === 'patchbay') return { createMode: 0o600, dirMode: 0o700 };
+  return { createMode: scope === 'project' ? 0o644 : 0o600 };
 }
 
 export function describeScope(scope: Scope | 'claude-desktop'): string {
@@ -30,27 +43,11 @@ export function describeScope(scope: Scope | 'claude-desktop'): string {
       return 'Project config (shared via .mcp.json)';
     case 'user':
       return 'User config (available in all your projects)';
+    case 'patchbay':
+      return "Patchbay config (all your projects, served by Patchbay's hub; no host reads it)";
     default:
       return 'Claude Desktop config';
   }
-}
-
-/** The object at `path`, created when absent; an existing non-object is an error, never overwritten. */
-function objectAt(data: JsonObject, path: string[], file: string, create: boolean): JsonObject | undefined {
-  let current = data;
-  for (const key of path) {
-    const next = current[key];
-    if (next === undefined) {
-      if (!create) return undefined;
-      current[key] = {};
-    } else if (!isJsonObject(next)) {
-      throw new PatchbayError('CONFIG_INVALID', `${file}: "${path.slice(0, path.indexOf(key) + 1).join('" → "')}" is not an object; nothing was changed`, {
-        hint: `Fix ${file} by hand, then run the command again.`,
-      });
-    }
-    current = current[key] as JsonObject;
-  }
-  return current;
 }
 
 export interface NewServer {
@@ -62,61 +59,68 @@ export interface AddResult {
   file: string;
   /** Final names, in order; differ from the requested ones only with `renameOnConflict`. */
   added: { requested: string; name: string }[];
+  /** With `skipIdentical`: servers already there with exactly this entry (under `name`). */
+  skipped: { requested: string; name: string }[];
+}
+
+export interface AddOptions {
+  /** A taken name gets `_1`, `_2`, ... as in Claude Code's add-from-claude-desktop. */
+  renameOnConflict?: boolean;
+  /** A server already present with the identical entry (by its name or a renamed one) is skipped. */
+  skipIdentical?: boolean;
+}
+
+function serversIn(doc: JsonDocument, path: string[]): JsonObject {
+  const container = doc.get(path);
+  return isJsonObject(container) ? container : {};
 }
 
 /**
- * Adds servers to one scope in one write. A name that exists fails with SERVER_EXISTS, or with
- * `renameOnConflict` gets `_1`, `_2`, ... as Claude Code's add-from-claude-desktop does.
+ * Adds servers to one scope in one write. A name that exists fails with SERVER_EXISTS, unless
+ * `renameOnConflict` or `skipIdentical` says otherwise.
  */
-export async function addServers(scope: Scope, projectRoot: string, servers: NewServer[], options: { renameOnConflict?: boolean } = {}): Promise<AddResult> {
+export async function addServers(scope: Scope, projectRoot: string, servers: NewServer[], options: AddOptions = {}): Promise<AddResult> {
   const file = scopeFile(scope, projectRoot);
-  const added = await updateJsonFile(
+  const path = scopePath(scope, projectRoot);
+  const { added, skipped } = await editJsonFile(
     file,
-    (data) => {
-      const container = objectAt(data, scopePath(scope, projectRoot), file, true)!;
-      const result: AddResult['added'] = [];
+    (doc) => {
+      const result: Pick<AddResult, 'added' | 'skipped'> = { added: [], skipped: [] };
       for (const { name, entry } of servers) {
-        let finalName = name;
-        if (Object.hasOwn(container, name)) {
-          if (!options.renameOnConflict) {
-            throw new PatchbayError('SERVER_EXISTS', `MCP server "${name}" already exists in ${scope} config (${file}); nothing was changed`, {
-              hint: `Remove it first (patchbay mcp remove ${name} -s ${scope}) or pick another name.`,
-            });
-          }
-          for (let i = 1; Object.hasOwn(container, finalName); i++) finalName = `${name}_${i}`;
+        const taken = (candidate: string) => Object.hasOwn(serversIn(doc, path), candidate);
+        const candidates = [name];
+        for (let i = 1; taken(candidates[candidates.length - 1]!); i++) candidates.push(`${name}_${i}`);
+        const same = options.skipIdentical ? candidates.find((c) => taken(c) && isDeepStrictEqual(serversIn(doc, path)[c], entry)) : undefined;
+        if (same !== undefined) {
+          result.skipped.push({ requested: name, name: same });
+          continue;
         }
-        container[finalName] = entry;
-        result.push({ requested: name, name: finalName });
+        if (taken(name) && !options.renameOnConflict) {
+          throw new PatchbayError('SERVER_EXISTS', `MCP server "${name}" already exists in ${scope} config (${file}); nothing was changed`, {
+            hint: `Remove it first (patchbay mcp remove ${name} -s ${scope}) or pick another name.`,
+          });
+        }
+        const finalName = candidates[candidates.length - 1]!;
+        doc.set([...path, finalName], entry);
+        result.added.push({ requested: name, name: finalName });
       }
-      return { changed: result.length > 0, result };
+      return result;
     },
-    { createMode: scope === 'project' ? 0o644 : 0o600 },
+    createOptions(scope),
   );
-  return { file, added };
+  return { file, added, skipped };
 }
 
 /** Removes one server from one scope; false when it was not there (the file is left untouched). */
 export async function removeServer(scope: Scope, projectRoot: string, name: string): Promise<boolean> {
-  const file = scopeFile(scope, projectRoot);
-  return updateJsonFile(file, (data) => {
-    const container = objectAt(data, scopePath(scope, projectRoot), file, false);
-    if (!container || !Object.hasOwn(container, name)) return { changed: false, result: false };
-    delete container[name];
-    return { changed: true, result: true };
-  });
+  return editJsonFile(scopeFile(scope, projectRoot), (doc) => doc.remove([...scopePath(scope, projectRoot), name]));
 }
 
 const APPROVAL_KEYS = ['enabledMcpjsonServers', 'disabledMcpjsonServers', 'enableAllProjectMcpServers'];
 
-function dropApprovalKeys(target: JsonObject | undefined): boolean {
-  if (!target) return false;
+function dropApprovalKeys(doc: JsonDocument, base: string[]): boolean {
   let changed = false;
-  for (const key of APPROVAL_KEYS) {
-    if (Object.hasOwn(target, key)) {
-      delete target[key];
-      changed = true;
-    }
-  }
+  for (const key of APPROVAL_KEYS) if (doc.remove([...base, key])) changed = true;
   return changed;
 }
 
@@ -128,22 +132,8 @@ function dropApprovalKeys(target: JsonObject | undefined): boolean {
 export async function resetProjectChoices(projectRoot: string): Promise<string[]> {
   const changed: string[] = [];
   const settings = projectSettingsLocalPath(projectRoot);
-  if (existsSync(settings)) {
-    const did = await updateJsonFile(settings, (data) => {
-      const result = dropApprovalKeys(data);
-      return { changed: result, result };
-    });
-    if (did) changed.push(settings);
-  }
+  if (existsSync(settings) && (await editJsonFile(settings, (doc) => dropApprovalKeys(doc, [])))) changed.push(settings);
   const claudeJson = claudeJsonPath();
-  if (existsSync(claudeJson)) {
-    const did = await updateJsonFile(claudeJson, (data) => {
-      const projects = data.projects;
-      const project = isJsonObject(projects) ? projects[projectRoot] : undefined;
-      const result = dropApprovalKeys(isJsonObject(project) ? project : undefined);
-      return { changed: result, result };
-    });
-    if (did) changed.push(claudeJson);
-  }
+  if (existsSync(claudeJson) && (await editJsonFile(claudeJson, (doc) => dropApprovalKeys(doc, ['projects', projectRoot])))) changed.push(claudeJson);
   return changed;
 }

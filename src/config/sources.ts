@@ -6,7 +6,7 @@
 import type { Node } from 'jsonc-parser';
 import { locate, parseJsonText, treeOf } from './json-text.js';
 import { fieldName, isValidServerName, NAME_RULE, validateEntry } from './schema.js';
-import { isJsonObject, readTextIfExists, type JsonObject } from './store/json-file.js';
+import { BOM, isJsonObject, readTextIfExists, type JsonObject } from './store/json-file.js';
 import type { ConfigProblem, ProjectApprovals, ScopedServer, SourceKind } from './types.js';
 
 export interface LoadedFile {
@@ -28,6 +28,8 @@ export async function loadJsonFile(file: string): Promise<LoadedFile> {
     return { file, exists: true, problems: [{ file, message: `cannot read the file (${reason})`, hint: 'Check its permissions.' }] };
   }
   if (text === undefined) return { file, exists: false, problems: [] };
+  // Windows Notepad starts a UTF-8 file with a byte-order mark; it is not part of the JSON.
+  if (text.startsWith(BOM)) text = text.slice(BOM.length);
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
     const { message, line, column, sourceLine } = parsed.error;

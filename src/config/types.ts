@@ -4,8 +4,14 @@
  * which hosts ignore because they ignore unknown keys.
  */
 
-/** Claude Code's scopes, plus Claude Desktop's file as a read-only source. */
-export type Scope = 'local' | 'project' | 'user';
+/**
+ * Claude Code's scopes (local, project, user), Patchbay's own (`patchbay`: a file only the hub
+ * reads, so servers behind the gateway are not also loaded by a host), and Claude Desktop's file
+ * as a read-only source.
+ */
+export type Scope = 'local' | 'project' | 'user' | 'patchbay';
+/** The scopes Claude Code reads itself; a gateway launched by Claude Code leaves them to it. */
+export type ClaudeCodeScope = Exclude<Scope, 'patchbay'>;
 export type SourceKind = Scope | 'claude-desktop';
 
 export interface PatchbayEntryOptions {
@@ -63,6 +69,8 @@ export interface ScopedServer {
   entry: ServerEntry;
   /** Project scope only: whether the user approved it (.claude/settings.local.json). */
   approval?: 'approved' | 'rejected' | 'pending';
+  /** Settings for this name in Patchbay's config.json (`servers`), already merged into `entry.patchbay`. */
+  settings?: PatchbayEntryOptions;
 }
 
 /** A problem in a config file: what, where (file, line, column, server, field), what to do. */

@@ -15,6 +15,8 @@ const STARTUP_GRACE_MS = 5_000;
 
 export interface StdioCommandOptions {
   cwd: string;
+  /** `claude-code`: serve only what Claude Code does not load itself (config/registry.ts). */
+  forHost?: 'claude-code';
   env?: NodeJS.ProcessEnv;
   stdin: Readable;
   stdout: Writable;
@@ -24,7 +26,7 @@ export interface StdioCommandOptions {
 export async function runStdioGateway(options: StdioCommandOptions): Promise<void> {
   const registry = await loadRegistry({ cwd: options.cwd });
   for (const p of registry.problems) options.stderr.write(`patchbay: skipped ${p.file}${p.line !== undefined ? `:${p.line}` : ''}${p.server ? ` (${p.server})` : ''}: ${p.message}\n`);
-  const servers = resolveServers(registry);
+  const servers = resolveServers(registry, { forHost: options.forHost });
   const env = options.env ?? process.env;
   const guards = await createHubGuards({ projectRoot: registry.projectRoot, servers, env, log: (line) => options.stderr.write(`patchbay: ${line}\n`) });
   const hub = createHub({ servers, cwd: registry.projectRoot, env, guards: guards.guards });

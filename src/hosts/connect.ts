@@ -1,47 +1,60 @@
 /**
  * `patchbay connect HOST` puts one entry in the host's file that launches Patchbay's stdio
  * gateway, so the host sees every configured server through Patchbay. `--import` first moves the
- * host's own servers into Patchbay's registry (Claude Code's user scope in ~/.claude.json, where
- * `patchbay mcp add -s user` writes), so they run once, behind the gateway. `disconnect` undoes
- * exactly that: removes the entry, restores an entry it replaced, and moves imported servers
- * back. Every write goes through the registry's locked, atomic writer, which backs a host file
- * up once before Patchbay first changes it; what connect did is recorded in Patchbay's data dir.
+ * host's own servers into Patchbay's scope (`<config dir>/mcp.json`, which no host reads), so
+ * they run once, behind the gateway. Claude Code is special: it keeps loading its own scopes, so
+ * its gateway entry says `--for claude-code` and serves only Patchbay's scope; either way Claude
+ * Code sees each server once. `disconnect` undoes exactly what connect did: removes the entry,
+ * restores an entry it replaced, moves imported servers back, and deletes files and folders it
+ * created if they are left empty. Host files are edited in place (only the entries involved
+ * change) and backed up once; what connect did is recorded in Patchbay's data dir.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { lstat, mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { join } from 'node:path';
-import { claudeJsonPath } from '../config/locations.js';
-import { findProjectRoot } from '../config/locations.js';
+import { findProjectRoot, patchbayScopePath } from '../config/locations.js';
+import { loadJsonFile } from '../config/sources.js';
 import { writeFileAtomic } from '../config/store/atomic-write.js';
-import { isJsonObject, updateJsonFile, type JsonObject } from '../config/store/json-file.js';
+import { editJsonFile, type JsonDocument } from '../config/store/json-edit.js';
+import { isJsonObject, type JsonObject } from '../config/store/json-file.js';
 import { PatchbayError } from '../errors.js';
 import { patchbayPaths } from '../paths.js';
-import { GATEWAY_ENTRY_NAME, resolveHost, type HostTarget } from './targets.js';
+import { GATEWAY_ENTRY_NAME, isGatewayEntry, resolveHost, type HostTarget } from './targets.js';
+
+export { isGatewayEntry } from './targets.js';
 
 interface ConnectRecord {
   host: string;
   file: string;
   /** An entry named `patchbay` that was there before and is put back on disconnect. */
   previous?: unknown;
-  /** Servers moved from the host into Patchbay's registry, as they were. */
+  /** Servers moved from the host into Patchbay's scope, as they were. */
   imported: Record<string, unknown>;
+  /** Files and folders connect created, deepest last; disconnect removes them if left empty. */
+  created?: string[];
 }
 
 export interface ConnectResult {
   target: HostTarget;
+  /** Patchbay's scope file, where imported servers went. */
+  scopeFile: string;
   imported: string[];
-  /** Kept in the host: a server of that name already exists in Patchbay's registry. */
+  /** Kept in the host: a different server of that name is already in Patchbay's scope. */
   kept: string[];
   replacedOther: boolean;
 }
 
 export interface DisconnectResult {
   target: HostTarget;
+  scopeFile: string;
   removed: boolean;
   restored: string[];
-  /** Imported servers changed since in Patchbay's registry: left there, and say so. */
+  /** Imported servers changed since in Patchbay's scope: left there, and say so. */
   leftInRegistry: string[];
+  /** Files connect had created that were left empty, and are gone now. */
+  deleted: string[];
 }
 
 function recordPath(target: HostTarget): string {
@@ -57,116 +70,134 @@ async function readRecord(target: HostTarget): Promise<ConnectRecord | undefined
   }
 }
 
-function serversOf(data: JsonObject, target: HostTarget): JsonObject {
-  const servers = data[target.key];
+function serversOf(doc: JsonDocument, key: string): JsonObject {
+  const servers = doc.get([key]);
   if (servers === undefined) return {};
   if (!isJsonObject(servers)) {
-    throw new PatchbayError('CONFIG_INVALID', `${target.file}: "${target.key}" must be an object of servers; nothing was changed`, { hint: `Fix "${target.key}" in ${target.file} and run the command again.` });
+    throw new PatchbayError('CONFIG_INVALID', `${doc.file}: "${key}" must be an object of servers; nothing was changed`, { hint: `Fix "${key}" in ${doc.file} and run the command again.` });
   }
   return servers;
 }
 
-/** Whether an entry is Patchbay's gateway (written by connect, possibly from another install). */
-export function isGatewayEntry(entry: unknown): boolean {
-  if (!isJsonObject(entry) || !Array.isArray(entry.args)) return false;
-  const args = entry.args as unknown[];
-  return args.includes('gateway') && args.includes('--stdio') && args.some((a) => typeof a === 'string' && /patchbay/.test(a));
+/** `file` and the folders above it that do not exist yet, outermost first. */
+function missingPaths(file: string): string[] {
+  const missing: string[] = [];
+  for (let path = file; !existsSync(path) && dirname(path) !== path; path = dirname(path)) missing.unshift(path);
+  return missing;
+}
+
+function remember(record: ConnectRecord, paths: string[]): void {
+  record.created = [...new Set([...(record.created ?? []), ...paths])];
 }
 
 export async function connectHost(options: { host: string; cwd: string; import?: boolean }): Promise<ConnectResult> {
   const target = resolveHost(options.host, findProjectRoot(options.cwd));
-  const registryFile = claudeJsonPath();
-  if (options.import && target.file === registryFile) {
-    throw new PatchbayError('USAGE', "Claude Code's servers are already Patchbay's registry (~/.claude.json), so there is nothing to import", { hint: 'Run `patchbay connect claude-code` without --import.' });
-  }
+  const scopeFile = patchbayScopePath();
   const record: ConnectRecord = (await readRecord(target)) ?? { host: target.id, file: target.file, imported: {} };
   const imported: string[] = [];
   const kept: string[] = [];
+  // Before anything touches the disk: even a read takes the lock, which creates the folder.
+  const createdForHost = missingPaths(target.file);
 
   if (options.import) {
-    // Read the host's servers, then add them to the registry first: if anything fails after
+    // Read the host's servers, then add them to Patchbay's scope first: if anything fails after
     // this, the servers exist in both places, never in neither.
-    const hostServers = await updateJsonFile(target.file, (data) => ({ changed: false, result: { ...serversOf(data, target) } }), { backup: true });
+    const hostServers = await editJsonFile(target.file, (doc) => ({ ...serversOf(doc, target.key) }));
     const candidates = Object.entries(hostServers).filter(([name, entry]) => name !== GATEWAY_ENTRY_NAME && !isGatewayEntry(entry));
-    await updateJsonFile(registryFile, (data) => {
-      const servers = isJsonObject(data.mcpServers) ? data.mcpServers : {};
-      for (const [name, entry] of candidates) {
-        if (servers[name] !== undefined && !isDeepStrictEqual(servers[name], entry)) {
-          kept.push(name);
-          continue;
+    if (candidates.length > 0) {
+      const created = missingPaths(scopeFile);
+      await editJsonFile(scopeFile, (doc) => {
+        serversOf(doc, 'mcpServers');
+        for (const [name, entry] of candidates) {
+          const existing = doc.get(['mcpServers', name]);
+          if (existing !== undefined && !isDeepStrictEqual(existing, entry)) {
+            kept.push(name);
+            continue;
+          }
+          doc.set(['mcpServers', name], entry);
+          imported.push(name);
+          record.imported[name] = entry;
         }
-        servers[name] = entry;
-        imported.push(name);
-        record.imported[name] = entry;
-      }
-      data.mcpServers = servers;
-      return { changed: imported.length > 0, result: undefined };
-    }, { backup: true, createMode: 0o600 });
+      }, { createMode: 0o600, dirMode: 0o700, backup: false });
+      remember(record, created.filter(existsSync));
+    }
   }
 
   let replacedOther = false;
-  await updateJsonFile(target.file, (data) => {
-    const servers = serversOf(data, target);
-    const existing = servers[GATEWAY_ENTRY_NAME];
+  await editJsonFile(target.file, (doc) => {
+    serversOf(doc, target.key);
+    const existing = doc.get([target.key, GATEWAY_ENTRY_NAME]);
     if (existing !== undefined && !isGatewayEntry(existing) && record.previous === undefined) {
       record.previous = existing;
       replacedOther = true;
     }
-    for (const name of imported) delete servers[name];
-    const unchanged = isDeepStrictEqual(existing, target.entry) && imported.length === 0;
-    servers[GATEWAY_ENTRY_NAME] = target.entry;
-    data[target.key] = servers;
-    return { changed: !unchanged, result: undefined };
+    for (const name of imported) doc.remove([target.key, name]);
+    doc.set([target.key, GATEWAY_ENTRY_NAME], target.entry);
   }, { backup: true, createMode: 0o600 });
+  remember(record, createdForHost.filter(existsSync));
 
   await mkdir(join(patchbayPaths().data, 'hosts'), { recursive: true, mode: 0o700 });
   await writeFileAtomic(recordPath(target), JSON.stringify(record, null, 2), { mode: 0o600 });
-  return { target, imported, kept, replacedOther };
+  return { target, scopeFile, imported, kept, replacedOther };
 }
 
 export async function disconnectHost(options: { host: string; cwd: string }): Promise<DisconnectResult> {
   const target = resolveHost(options.host, findProjectRoot(options.cwd));
+  const scopeFile = patchbayScopePath();
   const record = await readRecord(target);
   const restored: string[] = [];
   const leftInRegistry: string[] = [];
   let removed = false;
-  const registryFile = claudeJsonPath();
 
-  await updateJsonFile(target.file, (data) => {
-    const servers = serversOf(data, target);
-    if (isGatewayEntry(servers[GATEWAY_ENTRY_NAME])) {
-      delete servers[GATEWAY_ENTRY_NAME];
-      removed = true;
-    }
-    if (record?.previous !== undefined && servers[GATEWAY_ENTRY_NAME] === undefined) servers[GATEWAY_ENTRY_NAME] = record.previous;
+  await editJsonFile(target.file, (doc) => {
+    serversOf(doc, target.key);
+    if (isGatewayEntry(doc.get([target.key, GATEWAY_ENTRY_NAME]))) removed = doc.remove([target.key, GATEWAY_ENTRY_NAME]);
+    if (record?.previous !== undefined && doc.get([target.key, GATEWAY_ENTRY_NAME]) === undefined) doc.set([target.key, GATEWAY_ENTRY_NAME], record.previous);
     for (const [name, entry] of Object.entries(record?.imported ?? {})) {
-      if (servers[name] === undefined) {
-        servers[name] = entry;
+      if (doc.get([target.key, name]) === undefined) {
+        doc.set([target.key, name], entry);
         restored.push(name);
       }
     }
-    data[target.key] = servers;
-    return { changed: removed || restored.length > 0 || record?.previous !== undefined, result: undefined };
   }, { backup: true });
 
   const importedNames = Object.keys(record?.imported ?? {});
-  if (importedNames.length > 0 && target.file !== registryFile) {
-    await updateJsonFile(registryFile, (data) => {
-      const servers = isJsonObject(data.mcpServers) ? data.mcpServers : {};
-      let changed = false;
+  if (importedNames.length > 0 && existsSync(scopeFile)) {
+    await editJsonFile(scopeFile, (doc) => {
       for (const name of importedNames) {
-        if (servers[name] === undefined) continue;
-        if (isDeepStrictEqual(servers[name], record!.imported[name])) {
-          delete servers[name];
-          changed = true;
-        } else {
-          leftInRegistry.push(name);
-        }
+        const current = doc.get(['mcpServers', name]);
+        if (current === undefined) continue;
+        if (isDeepStrictEqual(current, record!.imported[name])) doc.remove(['mcpServers', name]);
+        else leftInRegistry.push(name);
       }
-      data.mcpServers = servers;
-      return { changed, result: undefined };
-    }, { backup: true });
+    }, { backup: false });
   }
+  const deleted = await removeIfEmpty(record?.created ?? []);
   await rm(recordPath(target), { force: true });
-  return { target, removed, restored, leftInRegistry };
+  return { target, scopeFile, removed, restored, leftInRegistry, deleted };
+}
+
+/** Whether a config file holds nothing but empty objects (`{}`, `{"mcpServers": {}}`). */
+async function isEmptyConfig(file: string): Promise<boolean> {
+  const loaded = await loadJsonFile(file);
+  return loaded.data !== undefined && Object.values(loaded.data).every((v) => isJsonObject(v) && Object.keys(v).length === 0);
+}
+
+/** Deletes the files connect created that are left empty, then their folders if empty. */
+async function removeIfEmpty(created: string[]): Promise<string[]> {
+  const deleted: string[] = [];
+  for (const path of [...created].reverse()) {
+    const stats = await lstat(path).catch(() => undefined);
+    if (!stats) continue;
+    if (stats.isFile()) {
+      if (await isEmptyConfig(path)) {
+        await rm(path, { force: true });
+        deleted.push(path);
+      }
+    } else {
+      // A folder goes only when nothing is left in it (rmdir refuses otherwise).
+      await rmdir(path).catch(() => undefined);
+    }
+  }
+  return deleted;
 }

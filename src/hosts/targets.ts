@@ -26,8 +26,19 @@ export interface HostTarget {
 
 export const PATCHBAY_BIN = fileURLToPath(new URL('../../bin/patchbay.js', import.meta.url));
 
-export function gatewayArgs(cwd?: string): string[] {
-  return cwd === undefined ? [PATCHBAY_BIN, 'gateway', '--stdio'] : [PATCHBAY_BIN, 'gateway', '--stdio', '--cwd', cwd];
+export function gatewayArgs(options: { cwd?: string; forHost?: 'claude-code' } = {}): string[] {
+  const args = [PATCHBAY_BIN, 'gateway', '--stdio'];
+  if (options.cwd !== undefined) args.push('--cwd', options.cwd);
+  // Claude Code loads its own scopes itself; its gateway serves only what it cannot see.
+  if (options.forHost !== undefined) args.push('--for', options.forHost);
+  return args;
+}
+
+/** Whether an entry is Patchbay's gateway (written by connect, possibly from another install). */
+export function isGatewayEntry(entry: unknown): boolean {
+  if (typeof entry !== 'object' || entry === null || !Array.isArray((entry as { args?: unknown }).args)) return false;
+  const args = (entry as { args: unknown[] }).args;
+  return args.includes('gateway') && args.includes('--stdio') && args.some((a) => typeof a === 'string' && /patchbay/.test(a));
 }
 
 export function resolveHost(id: string, projectRoot: string): HostTarget {
@@ -38,11 +49,11 @@ export function resolveHost(id: string, projectRoot: string): HostTarget {
       // file; hosts ignore the unknown key.
       return { id, label: 'Claude Desktop', file: claudeDesktopConfigPath(), key: 'mcpServers', entry: { command, args: gatewayArgs(), env: {}, patchbay: { disabled: true } } };
     case 'claude-code':
-      return { id, label: 'Claude Code (user scope)', file: claudeJsonPath(), key: 'mcpServers', entry: { type: 'stdio', command, args: gatewayArgs(), env: {}, patchbay: { disabled: true } } };
+      return { id, label: 'Claude Code (user scope)', file: claudeJsonPath(), key: 'mcpServers', entry: { type: 'stdio', command, args: gatewayArgs({ forHost: 'claude-code' }), env: {}, patchbay: { disabled: true } } };
     case 'cursor':
       return { id, label: 'Cursor', file: join(homedir(), '.cursor', 'mcp.json'), key: 'mcpServers', entry: { command, args: gatewayArgs(), env: {} } };
     case 'vscode':
-      return { id, label: 'VS Code (this project)', file: join(projectRoot, '.vscode', 'mcp.json'), key: 'servers', entry: { type: 'stdio', command, args: gatewayArgs(projectRoot) } };
+      return { id, label: 'VS Code (this project)', file: join(projectRoot, '.vscode', 'mcp.json'), key: 'servers', entry: { type: 'stdio', command, args: gatewayArgs({ cwd: projectRoot }) } };
     default:
       throw new PatchbayError('USAGE', `Unknown host "${id}"`, { hint: `Use one of: ${HOST_IDS.join(', ')}.` });
   }

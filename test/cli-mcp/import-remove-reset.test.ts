@@ -36,7 +36,7 @@ describe('patchbay mcp add-from-claude-desktop', () => {
     expect(result.code).toBe(0);
     const servers = (sandbox.read(sandbox.claudeJson) as any).mcpServers;
     expect(servers).toEqual({ fs: { command: 'mine' }, fs_1: { command: 'mine too' }, fs_2: desktopServers.fs, web: desktopServers.web });
-    expect(result.stdout).toContain('Renamed "fs" to "fs_2": user config already has a server named "fs"');
+    expect(result.stdout).toContain('Renamed "fs" to "fs_2": user config already has a different server named "fs"');
     const unknown = await sandbox.run(['add-from-claude-desktop', '--only', 'nope']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("not in Claude Desktop's config: nope");

@@ -47,6 +47,15 @@ describe('patchbay mcp add flag pitfalls', () => {
     expect(existsSync(sandbox.claudeJson)).toBe(false);
   });
 
+  it('-e after the URL of a remote server is read as ours, and refused instead of dropped (Claude Code drops it)', async () => {
+    const sandbox = createSandbox();
+    const result = await sandbox.run(['add', 'srv', 'https://e.com/mcp', '-t', 'http', '-e', 'TOKEN=sk-live-999']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('-e/--env applies to stdio servers, but "srv" is an http server');
+    expect(result.stderr).not.toContain('sk-live-999');
+    expect(existsSync(sandbox.claudeJson)).toBe(false);
+  });
+
   it('an invalid name says which characters are allowed', async () => {
     const sandbox = createSandbox();
     for (const name of ['my server', 'a.b', 'ünï']) {
@@ -65,7 +74,7 @@ describe('patchbay mcp add flag pitfalls', () => {
     const header = await sandbox.run(['add', '-t', 'http', '-H', 'no colon here', 'x', 'https://e.com/mcp']);
     expect(header.stderr).toContain('expected "Header-Name: value"');
     const scope = await sandbox.run(['add', '-s', 'global', 'x', 'node']);
-    expect(scope.stderr).toContain('invalid scope "global": use local, project or user');
+    expect(scope.stderr).toContain('invalid scope "global": use local, project, user or patchbay');
     const transport = await sandbox.run(['add', '-t', 'websocket', 'x', 'node']);
     expect(transport.stderr).toContain('invalid transport "websocket"');
     const missing = await sandbox.run(['add', 'x', '-s', 'user']);

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { describe, expect, it } from 'vitest';
-import { claudeDesktopConfigPath, claudeJsonPath } from '../../src/config/locations.js';
+import { claudeDesktopConfigPath, claudeJsonPath, patchbayScopePath } from '../../src/config/locations.js';
 import { backupDir } from '../../src/config/store/backup.js';
 import { PATCHBAY_BIN, runCli } from '../helpers/cli.js';
 import { ECHO_SERVER } from './helpers/harness.js';
@@ -37,15 +37,15 @@ describe('patchbay connect / disconnect', () => {
 
     const connected = await runCli(['connect', 'claude-desktop', '--import'], { cwd: project });
     expect(connected.code, connected.stderr).toBe(0);
-    expect(connected.stdout).toContain('Moved into Patchbay\'s registry: echoer');
+    expect(connected.stdout).toContain(`Moved into Patchbay's scope (${patchbayScopePath()}): echoer`);
 
     const after = read(desktop);
     expect(after.globalShortcut).toBe('Ctrl+Space');
     expect(Object.keys(after.mcpServers)).toEqual(['patchbay']);
     expect(after.mcpServers.patchbay).toMatchObject({ command: process.execPath, args: [PATCHBAY_BIN, 'gateway', '--stdio'] });
-    const registry = read(claudeJsonPath());
-    expect(registry.numStartups).toBe(3);
-    expect(registry.mcpServers.echoer).toEqual(original.mcpServers.echoer);
+    // Into Patchbay's own scope, which no host reads; Claude Code's file is left alone.
+    expect(read(patchbayScopePath()).mcpServers.echoer).toEqual(original.mcpServers.echoer);
+    expect(read(claudeJsonPath())).toEqual({ numStartups: 3, mcpServers: {} });
     expect(readdirSync(backupDir()).some((n) => n.startsWith('claude_desktop_config.json-'))).toBe(true);
 
     // Launch the entry exactly as Claude Desktop would and see the imported server through it.
@@ -64,7 +64,8 @@ describe('patchbay connect / disconnect', () => {
     const disconnected = await runCli(['disconnect', 'claude-desktop'], { cwd: project });
     expect(disconnected.code, disconnected.stderr).toBe(0);
     expect(read(desktop)).toEqual(original);
-    expect(read(claudeJsonPath()).mcpServers).toEqual({});
+    // connect created Patchbay's scope file; left empty, it is gone again.
+    expect(existsSync(patchbayScopePath())).toBe(false);
   });
 
   it('claude-code: adds a user-scope entry that Patchbay itself never launches, keeping every other key', async () => {
@@ -75,10 +76,7 @@ describe('patchbay connect / disconnect', () => {
     expect(data.numStartups).toBe(9);
     expect(data.projects[project].allowedTools).toEqual(['x']);
     expect(data.mcpServers.keep).toEqual({ type: 'stdio', command: 'node', args: ['k.js'], env: {} });
-    expect(data.mcpServers.patchbay).toMatchObject({ type: 'stdio', command: process.execPath, patchbay: { disabled: true } });
-    const imported = await runCli(['connect', 'claude-code', '--import'], { cwd: project });
-    expect(imported.code).toBe(1);
-    expect(imported.stderr).toContain('already Patchbay\'s registry');
+    expect(data.mcpServers.patchbay).toMatchObject({ type: 'stdio', command: process.execPath, args: [PATCHBAY_BIN, 'gateway', '--stdio', '--for', 'claude-code'], patchbay: { disabled: true } });
     expect((await runCli(['disconnect', 'claude-code'], { cwd: project })).code).toBe(0);
     expect(read(claudeJsonPath()).mcpServers).toEqual({ keep: { type: 'stdio', command: 'node', args: ['k.js'], env: {} } });
   });

@@ -10,7 +10,8 @@ export function registerDisconnect(program: Command): void {
       const r = await disconnectHost({ host, cwd: process.cwd() });
       const lines = [r.removed ? `Removed Patchbay from ${r.target.label} (${r.target.file}).` : `${r.target.label} had no Patchbay entry in ${r.target.file}.`];
       if (r.restored.length > 0) lines.push(`Moved back into ${r.target.file}: ${r.restored.join(', ')}.`);
-      if (r.leftInRegistry.length > 0) lines.push(`Also kept in Patchbay's registry, because they changed since the import: ${r.leftInRegistry.join(', ')}.`);
+      if (r.leftInRegistry.length > 0) lines.push(`Also kept in Patchbay's scope (${r.scopeFile}), because they changed since the import: ${r.leftInRegistry.join(', ')}.`);
+      for (const file of r.deleted) lines.push(`Deleted ${file}: connect had created it and it is empty now.`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AddFlags } from '../mcp/add-args.js';
+import type { AddFlags } from '../mcp/add-tokens.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -23,7 +23,7 @@ export function registerMcp(program: Command): void {
     .argument('<name>', 'server name (letters, digits, - and _)')
     .argument('<commandOrUrl>', 'the command that starts the server, or its URL')
     .argument('[args...]', 'arguments for the command: everything after it, flags included')
-    .option('-s, --scope <scope>', 'local (default), project or user')
+    .option('-s, --scope <scope>', 'local (default), project, user, or patchbay (Patchbay only; no host reads it)')
     .option('-t, --transport <transport>', 'stdio, sse or http (a URL without -t is http)')
     .option('-e, --env <KEY=VALUE>', 'environment variable for a stdio server (repeat for more)', collect, [])
     .option('-H, --header <header>', 'HTTP header "Name: value" for a remote server (repeat for more)', collect, [])
@@ -43,7 +43,7 @@ export function registerMcp(program: Command): void {
     .description('Add an MCP server from a JSON entry')
     .argument('<name>', 'server name')
     .argument('<json>', 'the entry, e.g. \'{"type":"stdio","command":"node","args":["server.js"]}\'')
-    .option('-s, --scope <scope>', 'local (default), project or user')
+    .option('-s, --scope <scope>', 'local (default), project, user, or patchbay (Patchbay only; no host reads it)')
     .action(async (name: string, json: string, options: { scope?: string }) => {
       const { runAddJson } = await import('../mcp/add.js');
       await runAddJson(name, json, options);
@@ -52,7 +52,7 @@ export function registerMcp(program: Command): void {
   mcp
     .command('add-from-claude-desktop')
     .description("Import servers from Claude Desktop's config (macOS, Windows, Linux)")
-    .option('-s, --scope <scope>', 'local (default), project or user')
+    .option('-s, --scope <scope>', 'local (default), project, user, or patchbay (Patchbay only; no host reads it)')
     .option('--all', 'import every server')
     .option('--only <names>', 'import these servers (comma-separated)')
     .action(async (options: { scope?: string; all?: boolean; only?: string }) => {
@@ -87,7 +87,7 @@ export function registerMcp(program: Command): void {
     .command('remove')
     .description('Remove a server')
     .argument('<name>', 'server name')
-    .option('-s, --scope <scope>', 'local, project or user (required when the name is in several)')
+    .option('-s, --scope <scope>', 'local, project, user or patchbay (required when the name is in several)')
     .action(async (name: string, options: { scope?: string }) => {
       const { runRemove } = await import('../mcp/remove.js');
       await runRemove(name, options);

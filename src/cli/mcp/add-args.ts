@@ -1,85 +1,16 @@
 /**
- * `patchbay mcp add` arguments, without the pitfalls of `claude mcp add`: `-e` takes exactly one
- * KEY=VALUE (so `-e A=1 name cmd` keeps its name), everything after the command is the server's
- * (so `add t1 node server.js --flag` needs no `--`), a URL without `-t` becomes an http server
- * and says so, and `-H` on a stdio server is an error instead of being dropped.
+ * `patchbay mcp add` entries, without the pitfalls of `claude mcp add`: a URL without `-t`
+ * becomes an http server and says so, and `-H` on a stdio server, `-e` on a remote one or words
+ * after a URL are errors instead of being dropped. Splitting the words is ./add-tokens.ts.
  */
 import { PatchbayError } from '../../errors.js';
 import { isValidServerName, NAME_RULE } from '../../config/schema.js';
-import { isScope } from '../../config/scopes.js';
+import { redactUrl } from '../../config/redact.js';
+import { isScope, SCOPES } from '../../config/scopes.js';
 import type { OAuthOptions, Scope, ServerEntry } from '../../config/types.js';
+import { looksLikeUrl, type AddFlags } from './add-tokens.js';
 
-export interface AddFlags {
-  scope?: string;
-  transport?: string;
-  env: string[];
-  header: string[];
-  clientId?: string;
-  /** true: the flag without a value (take MCP_CLIENT_SECRET); a string: the value. */
-  clientSecret?: string | boolean;
-  callbackPort?: string;
-}
-
-const VALUE_FLAGS: Record<string, keyof AddFlags> = {
-  '-s': 'scope',
-  '--scope': 'scope',
-  '-t': 'transport',
-  '--transport': 'transport',
-  '-e': 'env',
-  '--env': 'env',
-  '-H': 'header',
-  '--header': 'header',
-  '--client-id': 'clientId',
-  '--callback-port': 'callbackPort',
-};
-
-function setFlag(flags: AddFlags, key: keyof AddFlags, value: string): void {
-  if (key === 'env' || key === 'header') flags[key].push(value);
-  else (flags as unknown as Record<string, string>)[key] = value;
-}
-
-/**
- * Splits the positional part of `add`: our flags, the server name, our flags again, then the
- * command (or URL) and, verbatim, everything after it. A `--` before the command is accepted,
- * as in Claude Code. Commander has already taken the flags it saw before the name.
- */
-export function parseAddTokens(tokens: string[], flags: AddFlags): { name?: string; commandOrUrl?: string; args: string[] } {
-  let name: string | undefined;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (token === '--') {
-      const rest = tokens.slice(i + 1);
-      if (name === undefined) name = rest.shift();
-      return { name, commandOrUrl: rest[0], args: rest.slice(1) };
-    }
-    if (!token.startsWith('-') || token === '-') {
-      if (name === undefined) {
-        name = token;
-        continue;
-      }
-      return { name, commandOrUrl: token, args: tokens.slice(i + 1) };
-    }
-    const eq = token.indexOf('=');
-    const flag = token.startsWith('--') && eq !== -1 ? token.slice(0, eq) : token;
-    if (flag === '--client-secret') {
-      // Never takes the next word: `--client-secret my-server https://...` must keep its name.
-      flags.clientSecret = eq === -1 ? true : token.slice(eq + 1);
-      continue;
-    }
-    const key = VALUE_FLAGS[flag];
-    if (!key) {
-      throw new PatchbayError('USAGE', `unknown option ${token} before the command`, {
-        hint: 'Options of the server itself go after its command: patchbay mcp add <name> <command> [args...]',
-      });
-    }
-    let value: string | undefined;
-    if (eq !== -1 && flag !== token) value = token.slice(eq + 1);
-    else value = tokens[++i];
-    if (value === undefined) throw new PatchbayError('USAGE', `option ${flag} needs a value`);
-    setFlag(flags, key, value);
-  }
-  return { name, args: [] };
-}
+export { looksLikeUrl, parseAddTokens, type AddFlags } from './add-tokens.js';
 
 export function assertServerName(name: string): void {
   if (!isValidServerName(name)) {
@@ -91,12 +22,8 @@ export function assertServerName(name: string): void {
 
 export function parseScope(value: string | undefined): Scope {
   const scope = value ?? 'local';
-  if (!isScope(scope)) throw new PatchbayError('USAGE', `invalid scope "${scope}": use local, project or user`);
+  if (!isScope(scope)) throw new PatchbayError('USAGE', `invalid scope "${scope}": use ${SCOPES.slice(0, -1).join(', ')} or ${SCOPES[SCOPES.length - 1]}`);
   return scope;
-}
-
-export function looksLikeUrl(value: string): boolean {
-  return /^https?:\/\//i.test(value);
 }
 
 export interface BuiltEntry {
@@ -110,11 +37,13 @@ export interface BuiltEntry {
 
 function parseEnv(values: string[]): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const pair of values) {
+  for (const [index, pair] of values.entries()) {
     const eq = pair.indexOf('=');
     const key = eq === -1 ? '' : pair.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new PatchbayError('USAGE', `-e "${pair.split('=')[0]}…": expected KEY=VALUE with a variable name of letters, digits and "_"`, {
+      // Name only the variable, never the value: without an "=", the whole word may be the secret.
+      const shown = eq === -1 ? `value #${index + 1} (not shown)` : `"${key}=…"`;
+      throw new PatchbayError('USAGE', `-e ${shown}: expected KEY=VALUE with a variable name of letters, digits and "_"`, {
         hint: 'Pass one variable per -e, for example: -e API_BASE=https://example.com -e DEBUG=1',
       });
     }
@@ -125,13 +54,13 @@ function parseEnv(values: string[]): Record<string, string> {
 
 function parseHeaders(values: string[]): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const header of values) {
+  for (const [index, header] of values.entries()) {
     const colon = header.indexOf(':');
     const name = colon === -1 ? '' : header.slice(0, colon).trim();
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      // Show only the name part: the rest may be a token.
-      throw new PatchbayError('USAGE', `invalid header "${header.split(/[:\s]/)[0]}…": expected "Header-Name: value"`, {
-        hint: 'For example: -H "X-Api-Key: ${API_KEY}"',
+      // Never echo a header that did not parse: "Authorization Bearer sk-…" is all secret after the first word.
+      throw new PatchbayError('USAGE', `invalid header (-H #${index + 1}, not shown): expected "Header-Name: value"`, {
+        hint: 'Quote each header whole, for example: -H "X-Api-Key: ${API_KEY}"',
       });
     }
     headers[name] = header.slice(colon + 1).trim();
@@ -146,12 +75,12 @@ function parseTransport(value: string | undefined): 'stdio' | 'http' | 'sse' | u
   throw new PatchbayError('USAGE', `invalid transport "${value}": use stdio, http or sse`);
 }
 
-export function buildEntry(name: string, commandOrUrl: string, args: string[], flags: AddFlags, env: NodeJS.ProcessEnv = process.env): BuiltEntry {
+export function buildEntry(name: string, commandOrUrl: string, args: string[], flags: AddFlags, env: NodeJS.ProcessEnv = process.env, extra = 0): BuiltEntry {
   const notes: string[] = [];
   let transport = parseTransport(flags.transport);
   if (!transport) {
     transport = looksLikeUrl(commandOrUrl) ? 'http' : 'stdio';
-    if (transport === 'http') notes.push(`Note: ${commandOrUrl} is a URL, so "${name}" was added as an http server (pass -t sse for an SSE server, or -t stdio to run it as a command).`);
+    if (transport === 'http') notes.push(`Note: ${redactUrl(commandOrUrl)} is a URL, so "${name}" was added as an http server (pass -t sse for an SSE server, or -t stdio to run it as a command).`);
   }
   const wantsOAuth = flags.clientId !== undefined || flags.clientSecret !== undefined || flags.callbackPort !== undefined;
   if (transport === 'stdio') {
@@ -171,9 +100,11 @@ export function buildEntry(name: string, commandOrUrl: string, args: string[], f
   } catch {
     throw new PatchbayError('USAGE', `"${commandOrUrl}" is not a valid URL`);
   }
-  if (args.length > 0) {
-    throw new PatchbayError('USAGE', `a ${transport} server takes no arguments after its URL (got: ${args.join(' ')})`, {
-      hint: 'Put options before the URL, e.g. patchbay mcp add -t http -H "Authorization: Bearer ${TOKEN}" name https://...',
+  const words = args.length + extra;
+  if (words > 0) {
+    // Not echoed: a header value split by the shell (an unquoted "Bearer sk-…") lands here.
+    throw new PatchbayError('USAGE', `an ${transport} server takes only options after its URL, but ${words} other word${words === 1 ? ' was' : 's were'} given (not shown, in case ${words === 1 ? 'it holds' : 'they hold'} a secret)`, {
+      hint: 'Quote each header whole: -H "Authorization: Bearer ${TOKEN}". Options: -t, -s, -H, --client-id, --client-secret, --callback-port.',
     });
   }
   if (flags.env.length > 0) {

@@ -2,14 +2,14 @@
 import { PatchbayError } from '../../errors.js';
 import { saveClientSecret } from '../../config/credentials.js';
 import { parseJsonText, formatLocated } from '../../config/json-text.js';
-import { findProjectRoot } from '../../config/locations.js';
+import { locateProject } from '../../config/locations.js';
 import { redactArgs, redactUrl } from '../../config/redact.js';
 import { fieldName, validateEntry } from '../../config/schema.js';
 import { addServers } from '../../config/scopes.js';
 import type { Scope, ServerEntry } from '../../config/types.js';
 import { isStdioEntry } from '../../config/types.js';
 import { assertServerName, buildEntry, parseAddTokens, parseScope, type AddFlags } from './add-args.js';
-import { write } from './format.js';
+import { warn, write } from './format.js';
 
 export interface AddCommandInput {
   /** Everything commander left after the flags it parsed before the name. */
@@ -20,7 +20,7 @@ export interface AddCommandInput {
 
 export async function runAdd(input: AddCommandInput): Promise<void> {
   // Commander stops at the name (passThroughOptions); the rest is split by parseAddTokens.
-  const { name, commandOrUrl, args } = parseAddTokens(input.tokens, input.flags);
+  const { name, commandOrUrl, args, extra, warnings } = parseAddTokens(input.tokens, input.flags);
   if (name === undefined) throw new PatchbayError('USAGE', 'missing the server name', { hint: 'patchbay mcp add <name> <command> [args...]' });
   assertServerName(name);
   if (commandOrUrl === undefined) {
@@ -29,13 +29,15 @@ export async function runAdd(input: AddCommandInput): Promise<void> {
     });
   }
   const scope = parseScope(input.flags.scope);
-  const built = buildEntry(name, commandOrUrl, args, input.flags);
+  const built = buildEntry(name, commandOrUrl, args, input.flags, process.env, extra);
   for (const note of built.notes) write(note);
+  for (const line of warnings) warn(line);
   await store(scope, name, built.entry, input.cwd, built.clientSecret);
 }
 
 async function store(scope: Scope, name: string, entry: ServerEntry, cwd: string | undefined, clientSecret?: string): Promise<void> {
-  const projectRoot = findProjectRoot(cwd ?? process.cwd());
+  const project = locateProject(cwd ?? process.cwd());
+  const projectRoot = project.root;
   const { file } = await addServers(scope, projectRoot, [{ name, entry }]);
   if (isStdioEntry(entry)) {
     write(`Added stdio MCP server ${name} with command: ${[entry.command, ...redactArgs(entry.args ?? [])].join(' ')} to ${scope} config`);
@@ -43,6 +45,10 @@ async function store(scope: Scope, name: string, entry: ServerEntry, cwd: string
     write(`Added ${entry.type === 'sse' ? 'SSE' : 'HTTP'} MCP server ${name} with URL: ${redactUrl(entry.url)} to ${scope} config`);
   }
   write(`File modified: ${file}${scope === 'local' ? ` [project: ${projectRoot}]` : ''}`);
+  if (scope === 'project' && !project.inGit) {
+    write(`Note: ${projectRoot} is not inside a git repository, so this folder is the project and its .mcp.json is ${file}.`);
+    write('  Claude Code reads it when started in this folder; to share the server with a repository, run the command from inside it.');
+  }
   if (clientSecret !== undefined && !isStdioEntry(entry)) {
     const credentials = await saveClientSecret(name, entry.url, clientSecret);
     write(`Client secret stored in ${credentials} (not in the host config).`);

@@ -6,8 +6,28 @@
 import { PatchbayError } from '../../errors.js';
 import { expandEntry } from '../../config/expand.js';
 import { redactKnownSecrets, secretValuesOf } from '../../config/redact.js';
+import { resolveServers, type Registry } from '../../config/registry.js';
 import type { ScopedServer } from '../../config/types.js';
 import type { ProbeResult } from '../../hub/probe.js';
+import { isGatewayEntry } from '../../hosts/targets.js';
+
+/** A host's entry for Patchbay's own gateway: described, never probed (it would run this hub through itself). */
+export interface GatewayResult extends ProbeResult {
+  gateway: { serves: string[]; forHost?: string };
+}
+
+export function isGatewayResult(result: ProbeResult): result is GatewayResult {
+  return 'gateway' in result;
+}
+
+export function gatewayResult(server: ScopedServer, registry: Registry): GatewayResult | undefined {
+  if (!isGatewayEntry(server.entry)) return undefined;
+  const args = (server.entry as { args: string[] }).args;
+  const forHost = args.includes('--for') ? args[args.indexOf('--for') + 1] : undefined;
+  const served = resolveServers(registry, { forHost: forHost === 'claude-code' ? 'claude-code' : undefined });
+  const serves = served.filter((s) => !isGatewayEntry(s.entry) && !s.entry.patchbay?.disabled).map((s) => s.name);
+  return { name: server.name, status: 'disabled', durationMs: 0, gateway: { serves, forHost } };
+}
 
 export function timeoutFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
   const source = flag ?? env.MCP_TIMEOUT;

@@ -21,6 +21,12 @@ export function describeTarget(server: ScopedServer): string {
 }
 
 export function statusText(result: ProbeResult): string {
+  if ('gateway' in result) {
+    const { serves, forHost } = (result as ProbeResult & { gateway: { serves: string[]; forHost?: string } }).gateway;
+    const what = forHost === 'claude-code' ? "the servers of Patchbay's scope" : 'every other server';
+    const list = serves.length === 0 ? 'none yet' : `${serves.length}: ${serves.join(', ')}`;
+    return `⇄ Patchbay gateway, serves ${what} through the hub (${list}); not checked through itself`;
+  }
   switch (result.status) {
     case 'connected':
       return '✔ Connected';

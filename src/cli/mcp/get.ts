@@ -5,7 +5,7 @@ import { loadRegistry, resolveServers } from '../../config/registry.js';
 import { redactEntry } from '../../config/redact.js';
 import { describeScope } from '../../config/scopes.js';
 import { isStdioEntry } from '../../config/types.js';
-import { checkServer, timeoutFrom } from './check.js';
+import { checkServer, gatewayResult, timeoutFrom } from './check.js';
 import { printProblems, statusDetails, statusText, write } from './format.js';
 
 export interface GetOptions {
@@ -30,7 +30,7 @@ export async function runGet(name: string, options: GetOptions): Promise<void> {
     });
   }
   const shadowed = candidates.filter((s) => s !== server);
-  const result = await checkServer(server, timeoutMs, cwd);
+  const result = gatewayResult(server, registry) ?? (await checkServer(server, timeoutMs, cwd));
   const entry = options.showSecrets ? server.entry : redactEntry(server.entry);
   const storedSecret = isStdioEntry(server.entry) ? undefined : await getClientSecret(name, server.entry.url);
   if (options.json) {
@@ -43,6 +43,7 @@ export async function runGet(name: string, options: GetOptions): Promise<void> {
   write(`  Scope: ${describeScope(server.scope)}`);
   write(`  File: ${server.file}`);
   if (server.approval) write(`  Approval: ${server.approval}`);
+  if (server.settings) write(`  Patchbay settings (config.json "servers"): ${JSON.stringify(server.settings)}`);
   write(`  Status: ${statusText(result)}`);
   for (const line of statusDetails(result, '    ')) write(line);
   if (isStdioEntry(entry)) {

@@ -60,9 +60,17 @@ export async function runImportFromDesktop(options: ImportOptions): Promise<void
   }
   const projectRoot = findProjectRoot(options.cwd ?? process.cwd());
   const raw = valueAt(loaded.data, ['mcpServers']) as JsonObject;
-  const result = await addServers(scope, projectRoot, chosen.map((name) => ({ name, entry: raw[name] as JsonObject })), { renameOnConflict: true });
+  // Running it twice imports nothing twice: an identical entry (under its name or a `_1` rename) is skipped.
+  const result = await addServers(scope, projectRoot, chosen.map((name) => ({ name, entry: raw[name] as JsonObject })), { renameOnConflict: true, skipIdentical: true });
   for (const { requested, name } of result.added) {
-    if (requested !== name) write(`Renamed "${requested}" to "${name}": ${scope} config already has a server named "${requested}".`);
+    if (requested !== name) write(`Renamed "${requested}" to "${name}": ${scope} config already has a different server named "${requested}".`);
+  }
+  if (result.skipped.length > 0) {
+    write(`Already in ${scope} config with the same entry, skipped: ${result.skipped.map((s) => (s.name === s.requested ? s.name : `${s.requested} (as ${s.name})`)).join(', ')}`);
+  }
+  if (result.added.length === 0) {
+    write(`Nothing new to import from Claude Desktop; ${result.file} is unchanged.`);
+    return;
   }
   write(`Imported ${result.added.length} MCP server${result.added.length === 1 ? '' : 's'} from Claude Desktop to ${scope} config: ${result.added.map((a) => a.name).join(', ')}`);
   write(`File modified: ${result.file}`);

@@ -6,7 +6,7 @@ import { loadRegistry, resolveServers } from '../../config/registry.js';
 import { redactEntry } from '../../config/redact.js';
 import type { ScopedServer } from '../../config/types.js';
 import type { ProbeResult } from '../../hub/probe.js';
-import { checkAll, timeoutFrom } from './check.js';
+import { checkAll, gatewayResult, isGatewayResult, timeoutFrom } from './check.js';
 import { describeTarget, printProblems, statusDetails, statusText, write } from './format.js';
 
 export interface ListOptions {
@@ -22,7 +22,10 @@ export async function runList(options: ListOptions): Promise<void> {
   const registry = await loadRegistry({ cwd });
   const servers = resolveServers(registry, { includeUnapproved: true });
   if (!options.json && servers.length > 0) write('Checking MCP server health...\n');
-  const results = await checkAll(servers, timeoutMs, cwd);
+  // The gateway entry `patchbay connect` wrote is shown for what it is, and never probed.
+  const gateways = servers.map((s) => gatewayResult(s, registry));
+  const probed = await checkAll(servers.filter((_, i) => !gateways[i]), timeoutMs, cwd);
+  const results: ProbeResult[] = gateways.map((g) => g ?? probed.shift()!);
   if (options.json) {
     write(JSON.stringify(servers.map((s, i) => toJson(s, results[i]!)), null, 2));
   } else if (servers.length === 0) {
@@ -47,7 +50,8 @@ function toJson(server: ScopedServer, result: ProbeResult): Record<string, unkno
     ...(server.approval ? { approval: server.approval } : {}),
     ...redactEntry(server.entry),
     type: server.entry.type ?? 'stdio',
-    status: result.status,
+    status: isGatewayResult(result) ? 'gateway' : result.status,
+    ...(isGatewayResult(result) ? { serves: result.gateway.serves } : {}),
     ...(result.reason !== undefined ? { reason: result.reason } : {}),
     ...(result.details?.length ? { details: result.details } : {}),
     ...(result.hint !== undefined ? { hint: result.hint } : {}),

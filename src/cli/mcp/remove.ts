@@ -34,7 +34,7 @@ export async function runRemove(name: string, options: { scope?: string; cwd?: s
       });
     }
   } else if (holding.length === 0) {
-    throw new PatchbayError('SERVER_NOT_FOUND', `no MCP server named "${name}" in local, project or user config`, {
+    throw new PatchbayError('SERVER_NOT_FOUND', `no MCP server named "${name}" in local, project, user or patchbay config`, {
       hint: 'patchbay mcp list shows the configured servers.',
     });
   } else if (holding.length > 1) {

@@ -6,6 +6,7 @@
  */
 import lockfile from 'proper-lockfile';
 import { PatchbayError } from '../../errors.js';
+import { fileSystemError } from './file-target.js';
 
 export interface FileLockOptions {
   /** How long to keep trying before giving up with CONFIG_LOCKED. Default: stale + 5 s. */
@@ -45,7 +46,8 @@ export async function withFileLock<T>(file: string, work: (assertHeld: () => voi
       });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      // Anything but "held by someone else" is the file system refusing: say so plainly.
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw fileSystemError(error, file, 'lock');
       if (Date.now() >= deadline) {
         throw new PatchbayError('CONFIG_LOCKED', `${file} is locked by another process (waited ${waitMs} ms); nothing was changed`, {
           hint: `If no other Patchbay or Claude command is running, remove the stale lock folder ${file}.lock and try again.`,
