@@ -55,8 +55,7 @@ function checkMessage(message: unknown, i: number): ShapeResult {
   for (let j = 0; j < content.length; j++) {
     const block: unknown = content[j];
     if (role === 'system') {
-      const problem = checkSystemBlock(block, `messages.${i}.content.${j}`);
-      if (problem) return problem;
+      if (!isTextBlock(block)) return systemBlockProblem(block, `messages.${i}.content.${j}`);
       continue;
     }
     const result = checkBlock(block, i, j, -1);
@@ -66,54 +65,62 @@ function checkMessage(message: unknown, i: number): ShapeResult {
   return tools;
 }
 
-/** A text block of `system` (top level or a system message). */
-export function checkSystemBlock(block: unknown, path: string): string | undefined {
+/** A text block, all that `system` (top level or a system message) may hold. */
+export function isTextBlock(block: unknown): boolean {
+  return isObject(block) && block.type === 'text' && typeof block.text === 'string';
+}
+
+/** Why a block of `system` is not a text block (called once isTextBlock said no). */
+export function systemBlockProblem(block: unknown, path: string): string {
   if (!isObject(block)) return notDictionary(path);
   if (block.type !== 'text') return block.type === undefined ? required(`${path}.type`) : notLiteral(`${path}.type`, ['text']);
-  return checkString(block.text, `${path}.text`);
+  return block.text === undefined ? required(`${path}.text`) : notString(`${path}.text`);
 }
 
 /** true when the block is a tool_use or tool_result (the pairing pass then runs). */
 function checkBlock(block: unknown, i: number, j: number, k: number): ShapeResult {
   if (!isObject(block)) return notDictionary(blockPath(i, j, k));
-  switch (block.type) {
-    case 'text':
-      return typeof block.text === 'string' ? false : (block.text === undefined ? required : notString)(`${blockPath(i, j, k)}.text.text`);
-    case 'image':
-      return checkImageSource(block.source, blockPath(i, j, k)) ?? false;
-    case 'document':
-      return checkDocumentSource(block.source, blockPath(i, j, k)) ?? false;
-    case 'tool_use': {
-      const at = `${blockPath(i, j, k)}.tool_use`;
-      const problem = checkString(block.id, `${at}.id`) ?? checkString(block.name, `${at}.name`);
-      if (problem) return problem;
-      if (block.input === undefined) return required(`${at}.input`);
-      return isObject(block.input) ? true : notDictionary(`${at}.input`);
+  if (typeof block.type !== 'string') return noTag(blockPath(i, j, k));
+  const problem = blockProblem(block, k >= 0);
+  if (problem) return `${blockPath(i, j, k)}.${problem}`;
+  if (block.type === 'tool_result' && k < 0 && Array.isArray(block.content)) {
+    const content = block.content as unknown[];
+    for (let inner = 0; inner < content.length; inner++) {
+      const result = checkBlock(content[inner], i, j, inner);
+      if (typeof result === 'string') return result;
     }
-    case 'tool_result':
-      return k < 0 ? checkToolResult(block, i, j) : false;
-    case 'thinking':
-      return typeof block.thinking === 'string' ? false : (block.thinking === undefined ? required : notString)(`${blockPath(i, j, k)}.thinking.thinking`);
-    case 'redacted_thinking':
-      return typeof block.data === 'string' ? false : (block.data === undefined ? required : notString)(`${blockPath(i, j, k)}.redacted_thinking.data`);
-    default:
-      return typeof block.type === 'string' ? false : noTag(blockPath(i, j, k));
   }
+  return block.type === 'tool_use' || block.type === 'tool_result';
 }
 
-function checkToolResult(block: Obj, i: number, j: number): ShapeResult {
-  const at = `${blockPath(i, j, -1)}.tool_result`;
-  const problem = checkString(block.tool_use_id, `${at}.tool_use_id`);
-  if (problem) return problem;
-  if (block.is_error !== undefined && block.is_error !== null && typeof block.is_error !== 'boolean') return notBoolean(`${at}.is_error`);
-  const content = block.content;
-  if (content === undefined || typeof content === 'string') return true;
-  if (!Array.isArray(content)) return notList(`${at}.content`);
-  for (let k = 0; k < content.length; k++) {
-    const result = checkBlock(content[k], i, j, k);
-    if (typeof result === 'string') return result;
+/** What is wrong with one block, as a path relative to it (`tool_use.input: …`); paths are built only on failure. */
+function blockProblem(block: Obj, nested: boolean): string | undefined {
+  switch (block.type) {
+    case 'text':
+      return typeof block.text === 'string' ? undefined : checkString(block.text, 'text.text');
+    case 'image':
+      return checkImageSource(block.source);
+    case 'document':
+      return checkDocumentSource(block.source);
+    case 'tool_use':
+      if (typeof block.id === 'string' && typeof block.name === 'string' && isObject(block.input)) return undefined;
+      return checkString(block.id, 'tool_use.id') ?? checkString(block.name, 'tool_use.name')
+        ?? (block.input === undefined ? required('tool_use.input') : notDictionary('tool_use.input'));
+    case 'tool_result': {
+      if (nested) return undefined; // not a block a tool result holds: Anthropic's to judge
+      if (typeof block.tool_use_id !== 'string') return checkString(block.tool_use_id, 'tool_result.tool_use_id');
+      const isError = block.is_error;
+      if (isError !== undefined && isError !== null && typeof isError !== 'boolean') return notBoolean('tool_result.is_error');
+      const content = block.content;
+      return content === undefined || typeof content === 'string' || Array.isArray(content) ? undefined : notList('tool_result.content');
+    }
+    case 'thinking':
+      return typeof block.thinking === 'string' ? undefined : checkString(block.thinking, 'thinking.thinking');
+    case 'redacted_thinking':
+      return typeof block.data === 'string' ? undefined : checkString(block.data, 'redacted_thinking.data');
+    default:
+      return undefined;
   }
-  return true;
 }
 
 const NONE: readonly unknown[] = [];
@@ -122,38 +129,35 @@ function blocksOf(message: Obj): readonly unknown[] {
   return Array.isArray(message.content) ? message.content : NONE;
 }
 
-function toolUseIds(message: Obj): string[] {
-  const ids: string[] = [];
-  for (const block of blocksOf(message)) {
-    if ((block as Obj).type === 'tool_use') ids.push((block as Obj).id as string);
+/** Is there a block of `type` whose `field` is `id`? (Nested loops over a turn's few blocks: nothing allocated.) */
+function hasBlock(blocks: readonly unknown[], type: string, field: string, id: unknown): boolean {
+  for (const block of blocks) {
+    if ((block as Obj).type === type && (block as Obj)[field] === id) return true;
   }
-  return ids;
+  return false;
 }
 
 function checkToolPairing(messages: Obj[]): string | undefined {
-  let calls: string[] = []; // tool_use ids of the last user/assistant message, if it was the assistant's
+  let calls: readonly unknown[] = NONE; // blocks of the last user/assistant message, if it was the assistant's
   let callsAt = -1;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     if (message.role === 'system') continue;
     const blocks = blocksOf(message);
-    const answered: string[] = [];
-    if (message.role === 'user') {
+    const isUser = message.role === 'user';
+    if (isUser) {
       for (let j = 0; j < blocks.length; j++) {
         const block = blocks[j] as Obj;
-        if (block.type !== 'tool_result') continue;
-        const id = block.tool_use_id as string;
-        if (!calls.includes(id)) {
-          return `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
-        }
-        answered.push(id);
+        if (block.type !== 'tool_result' || hasBlock(calls, 'tool_use', 'id', block.tool_use_id)) continue;
+        return `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
       }
     }
-    const missing = calls.length === 0 ? calls : calls.filter((id) => !answered.includes(id));
-    if (missing.length > 0) {
-      return `messages.${callsAt}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
+    for (const call of calls) {
+      if ((call as Obj).type !== 'tool_use' || (isUser && hasBlock(blocks, 'tool_result', 'tool_use_id', (call as Obj).id))) continue;
+      const missing = calls.filter((c) => (c as Obj).type === 'tool_use' && !(isUser && hasBlock(blocks, 'tool_result', 'tool_use_id', (c as Obj).id)));
+      return `messages.${callsAt}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.map((c) => String((c as Obj).id)).join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
     }
-    calls = message.role === 'assistant' ? toolUseIds(message) : [];
+    calls = message.role === 'assistant' ? blocks : NONE;
     callsAt = i;
   }
   return undefined;

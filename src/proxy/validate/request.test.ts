@@ -3,8 +3,8 @@
  * gives (quoted from its answers where they were found: see README.md in this folder), and
  * against real Claude Code requests, which must pass untouched.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { claudeCodeRequestBytes } from '../../../test/fixtures/upstreams/claude-code/index.js';
 import { checkMessagesRequest, type RequestCheckOptions } from './request.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -88,8 +88,8 @@ describe('requests the Anthropic API refuses', () => {
 
 describe('requests the Anthropic API takes', () => {
   it('passes Claude Code\'s real requests (system messages mid-conversation, tool_use and its result, beta fields)', () => {
-    for (const turn of ['turn1', 'turn2']) {
-      const request = JSON.parse(readFileSync(`/work/shared/reference/claude-code-request-${turn}.json`, 'utf8')) as Record<string, unknown>;
+    for (const turn of ['turn1', 'turn2'] as const) {
+      const request = JSON.parse(claudeCodeRequestBytes(turn).toString('utf8')) as Record<string, unknown>;
       expect(checkMessagesRequest(request, { needMaxTokens: true })).toBeUndefined();
     }
   });

@@ -11,7 +11,7 @@
  * know pass untouched: Claude Code sends newer ones (context_management, output_config, …).
  */
 import { checkInteger, checkRange, checkString, isObject, noTag, notBoolean, notDictionary, notList, notString, required, unknownTag, type Obj } from './fields.js';
-import { checkMessages, checkSystemBlock } from './messages.js';
+import { checkMessages, isTextBlock, systemBlockProblem } from './messages.js';
 
 export interface RequestCheckOptions {
   /** POST /v1/messages needs max_tokens; count_tokens does not take it. */
@@ -24,7 +24,18 @@ export interface RequestCheckOptions {
 }
 
 /** A custom tool's name, as the API enforces it (`tools.N.custom.name: String should match pattern …`). */
-const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+const TOOL_NAME = '^[a-zA-Z0-9_-]{1,128}$';
+
+/** TOOL_NAME without a regular expression: a third of the time, and Claude Code sends dozens of tools. */
+function isToolName(name: string): boolean {
+  if (name.length === 0 || name.length > 128) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    // 0-9, A-Z, a-z, '_', '-'
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45)) return false;
+  }
+  return true;
+}
 const TOOL_CHOICES = ['auto', 'any', 'tool', 'none'] as const;
 
 /** undefined when the request is one the Anthropic API would take; else its error message. */
@@ -78,8 +89,7 @@ function checkSystem(system: unknown): string | undefined {
   if (typeof system === 'string') return undefined;
   if (!Array.isArray(system)) return notList('system');
   for (let i = 0; i < system.length; i++) {
-    const problem = checkSystemBlock(system[i], `system.${i}`);
-    if (problem) return problem;
+    if (!isTextBlock(system[i])) return systemBlockProblem(system[i], `system.${i}`);
   }
   return undefined;
 }
@@ -96,28 +106,46 @@ function checkTools(tools: unknown): string | undefined {
     if (!isObject(tool)) return notDictionary(`tools.${i}`);
     const type = tool.type;
     if (type === undefined || type === null || type === 'custom') {
-      const at = `tools.${i}.custom`;
       const name = tool.name;
-      if (typeof name !== 'string') return checkString(name, `${at}.name`);
-      if (!TOOL_NAME.test(name)) return `${at}.name: String should match pattern '${TOOL_NAME.source}'`;
-      if (tool.input_schema === undefined) return required(`${at}.input_schema`);
-      if (!isObject(tool.input_schema)) return notDictionary(`${at}.input_schema`);
-      if (tool.description !== undefined && typeof tool.description !== 'string') return notString(`${at}.description`);
+      const ok = typeof name === 'string' && isToolName(name) && isObject(tool.input_schema) && (tool.description === undefined || typeof tool.description === 'string');
+      if (!ok) return customToolProblem(tool, `tools.${i}.custom`);
     } else if (typeof type !== 'string') {
       return notString(`tools.${i}.type`);
     } else if (tool.name !== undefined && typeof tool.name !== 'string') {
       return notString(`tools.${i}.${type}.name`);
     }
   }
-  if (tools.length > 1) {
-    const names = new Set<string>();
-    for (const tool of tools as Obj[]) {
+  return hasDuplicateName(tools as Obj[]) ? 'tools: Tool names must be unique.' : undefined;
+}
+
+function customToolProblem(tool: Obj, at: string): string {
+  if (typeof tool.name !== 'string') return checkString(tool.name, `${at}.name`)!;
+  if (!isToolName(tool.name)) return `${at}.name: String should match pattern '${TOOL_NAME}'`;
+  if (tool.input_schema === undefined) return required(`${at}.input_schema`);
+  if (!isObject(tool.input_schema)) return notDictionary(`${at}.input_schema`);
+  return notString(`${at}.description`);
+}
+
+/**
+ * Pairwise for a few tools (no allocation), a Set beyond: MCP tool names share long prefixes
+ * (`mcp__server__…`), so comparing 40 of them pairwise cost 15 µs, the Set 1 µs.
+ */
+function hasDuplicateName(tools: Obj[]): boolean {
+  if (tools.length > 8) {
+    const names = new Set<unknown>();
+    for (const tool of tools) {
       if (typeof tool.name !== 'string') continue;
-      if (names.has(tool.name)) return 'tools: Tool names must be unique.';
+      if (names.has(tool.name)) return true;
       names.add(tool.name);
     }
+    return false;
   }
-  return undefined;
+  for (let i = 1; i < tools.length; i++) {
+    const name = tools[i]!.name;
+    if (typeof name !== 'string') continue;
+    for (let j = 0; j < i; j++) if (tools[j]!.name === name) return true;
+  }
+  return false;
 }
 
 function checkToolChoice(choice: unknown): string | undefined {
