@@ -123,7 +123,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     lines.push('  Token:        none (--no-auth: any local process can call the gateway)');
   }
   const base = http.url.replace(/\/mcp$/, '');
-  lines.push(typeof proxy === 'string' ? `  Model proxy:  not mounted (${proxy})` : `  Model proxy:  ${base}/v1/messages (same token; point Claude Code at it: eval "$(patchbay env)")`);
+  lines.push(typeof proxy === 'string' ? `  Model proxy:  not mounted (${proxy})` : `  Model proxy:  ${base}/v1/messages (same token)`);
   const status = hub.status();
   const ready = status.filter((s) => s.state === 'ready').length;
   lines.push(`Servers (${ready} of ${status.length} ready):`);
