@@ -91,7 +91,8 @@ export async function runEnvCommand(options: ProxyCommandOptions & { shell?: str
   if (location.listener) {
     process.stderr.write(`patchbay: the model proxy of ${describeListener(location.listener)} at ${location.url}\n`);
   } else if (!location.answers) {
-    process.stderr.write(`patchbay: nothing is listening at ${location.url}: no \`patchbay up\` or \`patchbay proxy\` is running (none is recorded in ${listenerDir()}).\n`
+    const why = options.port !== undefined ? '' : `: no \`patchbay up\` or \`patchbay proxy\` is running (none is recorded in ${listenerDir()})`;
+    process.stderr.write(`patchbay: nothing is listening at ${location.url}${why}.\n`
       + '  Start one (`patchbay proxy`, or `patchbay up` in a project) and run `patchbay env` again, or use `patchbay claude`, which starts its own.\n');
   }
 }
