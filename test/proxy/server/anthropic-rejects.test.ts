@@ -107,3 +107,31 @@ describe.each(Object.entries(MODELS))('with an %s provider behind', (kind, model
     expect(upstream.requests.length).toBe(before + 1);
   });
 });
+
+describe('any malformed value, anywhere', () => {
+  // Every field the proxy or a translation reads, and the block shapes, given each wrong kind
+  // of JSON value: none may come back as a 5xx or with JavaScript's own words in it.
+  const values: unknown[] = [null, 5, 'x', true, {}, [], [null], [5], [{}], [{ type: 5 }], { type: 'x' }, { type: 'enabled' }, { format: null }];
+  const fields = ['system', 'tools', 'tool_choice', 'stop_sequences', 'temperature', 'top_p', 'top_k', 'metadata', 'thinking', 'output_config', 'stream', 'model', 'max_tokens'];
+  const patches: Array<Record<string, unknown>> = [
+    ...fields.flatMap((field) => values.map((value) => ({ [field]: value }))),
+    ...values.map((value) => ({ messages: [{ role: 'user', content: [value] }] })),
+    ...values.map((value) => ({ messages: [{ role: 'system', content: value }, { role: 'user', content: 'x' }] })),
+    ...values.map((value) => ({ messages: [{ role: 'user', content: [{ type: 'document', source: value }] }] })),
+    ...values.map((value) => ({ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'n', input: {} }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: value }] }] })),
+    ...values.map((value) => ({ tools: [{ name: 'n', input_schema: { type: 'object', properties: value } }] })),
+  ];
+
+  it.each(Object.values(MODELS))('gets a 4xx in Anthropic\'s shape through %s', async (model) => {
+    const failures: string[] = [];
+    for (const patch of patches) {
+      const response = await fetch(`${h.proxy.url}/v1/messages`, {
+        method: 'POST', headers: { 'x-api-key': TOKEN, 'content-type': 'application/json' },
+        body: JSON.stringify({ model, max_tokens: 1024, messages: hi, ...patch }),
+      });
+      const text = await response.text();
+      if (response.status >= 500 || /is not a function|Cannot read properties|is not iterable/.test(text)) failures.push(`${JSON.stringify(patch)} → ${response.status} ${text.slice(0, 160)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
