@@ -109,6 +109,10 @@ export async function runUp(options: UpOptions): Promise<void> {
     throw error;
   }
   await hub.start();
+  // Where the proxy listens, for `patchbay env` and `patchbay claude` (removed on the way out).
+  const { recordListener, localUrl } = await import('../proxy/server/listen-record.js');
+  const record = typeof proxy === 'string' ? undefined : await recordListener({ kind: 'up', url: localUrl(host, http.port), project: registry.projectRoot })
+    .catch((error: Error) => { stderr.write(`patchbay: warning: \`patchbay env\` will not find this proxy: ${error.message}\n`); return undefined; });
 
   const lines: string[] = [];
   lines.push(`Patchbay is up for ${registry.projectRoot}`);
@@ -146,6 +150,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   });
   stdout.write('Stopping: closing sessions and servers…\n');
   offStatus();
+  await record?.remove();
   await gateway.close();
   if (typeof proxy !== 'string') await proxy.close();
   await hub.stop();

@@ -24,6 +24,11 @@ export interface ProviderConfig {
   keySource?: KeySource;
   /** Where the key comes from, for messages (`the variable OPENAI_API_KEY`); never the key. */
   keyOrigin?: string;
+  /**
+   * The environment variable the key is read from (`apiKeyEnv`, `"${NAME}"` or the kind's
+   * default), so that `patchbay claude` can keep it out of Claude Code's environment.
+   */
+  keyVariable?: string;
   /** Extra headers for every upstream request (e.g. OpenRouter's HTTP-Referer). */
   headers?: Record<string, string>;
   /** Provider quirks the translation must respect. */

@@ -6,7 +6,7 @@ export function registerEnv(program: Command): void {
     .command('env')
     .description('Print ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN for the model proxy (eval "$(patchbay env)")')
     .option('--shell <shell>', 'sh (default; also bash, zsh), fish or powershell')
-    .option('--port <port>', 'the proxy\'s port, if not the configured one')
+    .option('--port <port>', 'the proxy\'s port (default: where a running `patchbay up` or `patchbay proxy` listens, else the configured one)')
     .action(async (options: { shell?: string; port?: string }) => {
       const { runEnvCommand } = await import('../../proxy/server/commands.js');
       await runEnvCommand(options);

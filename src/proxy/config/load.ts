@@ -43,7 +43,7 @@ function applyEnvironment(settings: ProxySettings, env: NodeJS.ProcessEnv, sourc
   };
   const withKey = (p: ProviderConfig, variable: string): ProviderConfig => {
     const key = env[variable];
-    return { ...p, ...(key ? { apiKey: key } : {}), keyOrigin: `the variable ${variable}` };
+    return { ...p, ...(key ? { apiKey: key } : {}), keyOrigin: `the variable ${variable}`, keyVariable: variable };
   };
   if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) {
     add(withKey({ name: 'openai', kind: 'openai', baseUrl: trimUrl(env.OPENAI_BASE_URL ?? DEFAULT_BASE_URLS.openai) }, 'OPENAI_API_KEY'));

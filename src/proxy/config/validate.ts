@@ -79,12 +79,12 @@ function parseProvider(raw: unknown, index: number, file: string, env: NodeJS.Pr
 }
 
 /** Where the provider's key comes from: `apiKey` (a reference), else `apiKeyEnv`, else the kind's default variable. */
-function parseKey(raw: Obj, at: string, name: string, kind: ProviderKind, file: string, env: NodeJS.ProcessEnv): Pick<ProviderConfig, 'apiKey' | 'keySource' | 'keyOrigin'> {
+function parseKey(raw: Obj, at: string, name: string, kind: ProviderKind, file: string, env: NodeJS.ProcessEnv): Pick<ProviderConfig, 'apiKey' | 'keySource' | 'keyOrigin' | 'keyVariable'> {
   const defaultEnv = defaultKeyEnv(name, kind);
   const ttlMs = positiveInt(raw.apiKeyTtlMs, file, `${at}.apiKeyTtlMs`, DEFAULT_KEY_TTL_MS);
   const timeoutMs = positiveInt(raw.apiKeyTimeoutMs, file, `${at}.apiKeyTimeoutMs`, DEFAULT_KEY_COMMAND_TIMEOUT_MS);
   let fetched = false;
-  let result: Pick<ProviderConfig, 'apiKey' | 'keySource' | 'keyOrigin'>;
+  let result: Pick<ProviderConfig, 'apiKey' | 'keySource' | 'keyOrigin' | 'keyVariable'>;
   if (raw.apiKey !== undefined) {
     if (raw.apiKeyEnv !== undefined) throw invalid(file, `${at}.apiKey`, 'apiKey and apiKeyEnv are both set', 'Keep one: "apiKeyEnv": "NAME" and "apiKey": "${NAME}" say the same.');
     const reference = typeof raw.apiKey === 'string'
@@ -98,12 +98,12 @@ function parseKey(raw: Obj, at: string, name: string, kind: ProviderKind, file: 
     fetched = reference.kind === 'fetched';
     result = reference.kind === 'fetched'
       ? { keySource: reference.source, keyOrigin: reference.origin }
-      : { ...(reference.key ? { apiKey: reference.key } : {}), keyOrigin: reference.origin };
+      : { ...(reference.key ? { apiKey: reference.key } : {}), keyOrigin: reference.origin, ...(reference.variable ? { keyVariable: reference.variable } : {}) };
   } else {
     const keyEnv = raw.apiKeyEnv ?? defaultEnv;
     if (typeof keyEnv !== 'string' || keyEnv === '') throw invalid(file, `${at}.apiKeyEnv`, 'expected a variable name', 'For example "OPENROUTER_API_KEY".');
     const key = env[keyEnv];
-    result = { ...(key ? { apiKey: key } : {}), keyOrigin: `the variable ${keyEnv}` };
+    result = { ...(key ? { apiKey: key } : {}), keyOrigin: `the variable ${keyEnv}`, keyVariable: keyEnv };
   }
   for (const field of ['apiKeyTtlMs', 'apiKeyTimeoutMs'] as const) {
     if (raw[field] !== undefined && !fetched) throw invalid(file, `${at}.${field}`, 'applies only to a key fetched by a command', 'Remove it, or use "apiKey": "cmd:COMMAND".');

@@ -32,7 +32,7 @@ export interface KeyReferenceContext {
 
 /** A key read now (undefined when its variable is unset), or a source that fetches it when a request needs it. */
 export type KeyReference =
-  | { kind: 'read'; key: string | undefined; origin: string }
+  | { kind: 'read'; key: string | undefined; origin: string; variable?: string }
   | { kind: 'fetched'; source: KeySource; origin: string };
 
 export interface KeyReferenceKind {
@@ -55,7 +55,7 @@ const environmentVariable: KeyReferenceKind = {
     // The text is not echoed: a `${VAR:-…}` default may be a key.
     if (!name) throw invalid(context, 'expected "${NAME}" alone, with no default and nothing around it', 'For example "apiKey": "${OPENROUTER_API_KEY}".');
     const key = context.env[name];
-    return { kind: 'read', key: key === '' ? undefined : key, origin: `the variable ${name}` };
+    return { kind: 'read', key: key === '' ? undefined : key, origin: `the variable ${name}`, variable: name };
   },
 };
 

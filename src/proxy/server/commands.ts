@@ -7,7 +7,10 @@ import { loadOrCreateToken } from '../../auth/token.js';
 import { PatchbayError } from '../../errors.js';
 import { loadProxySettings } from '../config/load.js';
 import type { ProxySettings } from '../config/types.js';
+import { claudeEnvironment } from './client-env.js';
+import { describeListener, listenerDir, localUrl, recordListener } from './listen-record.js';
 import { startProxy, type RunningProxy } from './listen.js';
+import { locateProxy } from './locate.js';
 
 export interface ProxyCommandOptions {
   port?: string;
@@ -42,6 +45,11 @@ export async function runProxyCommand(options: ProxyCommandOptions): Promise<voi
   applyFlags(settings, options);
   const token = await loadOrCreateToken();
   const proxy = await startProxy({ settings, token, port: settings.port, host: settings.host });
+  // So that `patchbay env` and `patchbay claude` find this port, whatever --port said.
+  const record = await recordListener({ kind: 'proxy', url: localUrl(proxy.host, proxy.port) }).catch((error: Error) => {
+    process.stderr.write(`patchbay: warning: could not record this port for \`patchbay env\` (${error.message})\n`);
+    return undefined;
+  });
   const out = process.stdout;
   out.write(`Patchbay model proxy on ${proxy.url} (settings from ${settings.source})\n`);
   for (const line of describeRoutes(settings)) out.write(`${line}\n`);
@@ -52,6 +60,7 @@ export async function runProxyCommand(options: ProxyCommandOptions): Promise<voi
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  await record?.remove();
   await proxy.close();
 }
 
@@ -66,11 +75,6 @@ export function formatEnv(vars: Record<string, string>, shell: Shell): string {
   }).join('\n') + '\n';
 }
 
-function clientUrl(settings: ProxySettings, port: number): string {
-  const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
 /** `patchbay env`: the variables that point Claude Code (and any Anthropic SDK client) at the proxy. */
 export async function runEnvCommand(options: ProxyCommandOptions & { shell?: string }): Promise<void> {
   const shell = (options.shell ?? 'sh') as Shell;
@@ -81,17 +85,15 @@ export async function runEnvCommand(options: ProxyCommandOptions & { shell?: str
   const settings = await loadProxySettings();
   applyFlags(settings, options);
   const token = await loadOrCreateToken();
-  process.stdout.write(formatEnv({ ANTHROPIC_BASE_URL: clientUrl(settings, settings.port), ANTHROPIC_AUTH_TOKEN: token }, kind));
-}
-
-/** Is a Patchbay proxy with this key already answering there? */
-async function proxyAnswers(url: string, token: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/v1/models`, { headers: { 'x-api-key': token }, signal: AbortSignal.timeout(1000) });
-    await response.body?.cancel();
-    return response.status === 200;
-  } catch {
-    return false;
+  const location = await locateProxy(settings, token, { explicitPort: options.port !== undefined, probe: false });
+  process.stdout.write(formatEnv({ ANTHROPIC_BASE_URL: location.url, ANTHROPIC_AUTH_TOKEN: token }, kind));
+  // On stderr, so that `eval "$(patchbay env)"` evaluates the exports alone.
+  if (location.listener) {
+    process.stderr.write(`patchbay: the model proxy of ${describeListener(location.listener)} at ${location.url}\n`);
+  } else if (!location.answers) {
+    const why = options.port !== undefined ? '' : `: no \`patchbay up\` or \`patchbay proxy\` is running (none is recorded in ${listenerDir()})`;
+    process.stderr.write(`patchbay: nothing is listening at ${location.url}${why}.\n`
+      + '  Start one (`patchbay proxy`, or `patchbay up` in a project) and run `patchbay env` again, or use `patchbay claude`, which starts its own.\n');
   }
 }
 
@@ -100,20 +102,19 @@ export async function runClaudeCommand(args: string[], options: ProxyCommandOpti
   const settings = await loadProxySettings();
   applyFlags(settings, options);
   const token = await loadOrCreateToken();
-  let url = clientUrl(settings, settings.port);
+  const location = await locateProxy(settings, token, { explicitPort: options.port !== undefined, probe: true });
+  let url = location.url;
   let running: RunningProxy | undefined;
-  if (!(await proxyAnswers(url, token))) {
+  if (!location.answers) {
     try {
       running = await startProxy({ settings, token, port: settings.port, host: settings.host });
     } catch (error) {
       if (!(error instanceof PatchbayError) || !error.message.includes('already in use')) throw error;
       running = await startProxy({ settings, token, port: 0, host: settings.host }); // something else owns the port
     }
-    url = clientUrl(settings, running.port);
+    url = localUrl(settings.host, running.port);
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, ANTHROPIC_BASE_URL: url, ANTHROPIC_AUTH_TOKEN: token };
-  // A real Anthropic key would make Claude Code ask which credential to use; the proxy holds it.
-  delete env.ANTHROPIC_API_KEY;
+  const env = claudeEnvironment(process.env, settings, url, token);
   const bin = options.claudeBin ?? process.env.PATCHBAY_CLAUDE_BIN ?? 'claude';
   const ignore = (): void => undefined; // Ctrl-C belongs to claude, which shares the terminal
   process.on('SIGINT', ignore);

@@ -1,8 +1,9 @@
 /**
- * `POST /v1/messages` and `POST /v1/messages/count_tokens`: parse once, route, call with retries
- * and fallbacks, answer (streamed or whole), record usage. Everything Claude Code sends is
- * accepted: unknown top-level fields ride along in the parsed request for the adapters to keep
- * or drop, and the passthrough forwards the original bytes.
+ * `POST /v1/messages` and `POST /v1/messages/count_tokens`: parse once, check as the Anthropic
+ * API would (../validate/), route, call with retries and fallbacks, answer (streamed or whole),
+ * record usage. Everything Claude Code sends is accepted: unknown top-level fields ride along in
+ * the parsed request for the adapters to keep or drop, and the passthrough forwards the
+ * original bytes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MessagesRequest } from '../anthropic-types.js';
@@ -14,6 +15,7 @@ import { createToolNameMap } from '../tool-names.js';
 import { randomId } from '../random-id.js';
 import { callWithFallbacks, errorInfoOf, type CallPlan } from './call.js';
 import { errorTypeForStatus, sendError, sendJson } from './http.js';
+import { checkMessagesRequest, type RequestCheckOptions } from '../validate/request.js';
 import { parseJsonBody } from './json-body.js';
 import type { ProxyOps } from './ops.js';
 import { sendPassthrough, sendTranslated, streamPassthrough, streamTranslated, type Delivery } from './respond.js';
@@ -28,8 +30,11 @@ export interface MessagesDeps {
   pingIntervalMs: number;
 }
 
-/** Parses and checks the fields the proxy needs; a message that names the field otherwise. */
-export function parseMessagesRequest(raw: Buffer, needMaxTokens: boolean): MessagesRequest | string {
+/**
+ * Parses the body and checks it as the Anthropic API would (../validate/request.ts); a message
+ * naming the field otherwise, answered as 400 invalid_request_error.
+ */
+export function parseMessagesRequest(raw: Buffer, options: RequestCheckOptions): MessagesRequest | string {
   let value: unknown;
   try {
     value = parseJsonBody(raw);
@@ -37,11 +42,13 @@ export function parseMessagesRequest(raw: Buffer, needMaxTokens: boolean): Messa
     return `request body is not valid JSON (${(error as Error).message})`;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'request body must be a JSON object';
-  const request = value as Partial<MessagesRequest>;
-  if (typeof request.model !== 'string' || request.model === '') return 'model: field required (a model name, or "provider,model")';
-  if (!Array.isArray(request.messages)) return 'messages: field required (an array of messages)';
-  if (needMaxTokens && typeof request.max_tokens !== 'number') return 'max_tokens: field required (a number)';
-  return request as MessagesRequest;
+  return checkMessagesRequest(value as Record<string, unknown>, options) ?? (value as MessagesRequest);
+}
+
+/** The anthropic-beta flags that change what a valid request is. */
+function checkOptions(req: IncomingMessage, needMaxTokens: boolean): RequestCheckOptions {
+  const beta = req.headers['anthropic-beta'];
+  return { needMaxTokens, interleavedThinking: typeof beta === 'string' && beta.includes('interleaved-thinking') };
 }
 
 /** `x-patchbay-client`, else the product of the user-agent (`claude-cli/2.1.197 (…)` → `claude-cli`). */
@@ -52,6 +59,13 @@ export function clientName(req: IncomingMessage): string | undefined {
   if (!agent) return undefined;
   const product = /^[^\s/]+/.exec(agent)?.[0];
   return product?.slice(0, 64);
+}
+
+/** Names of the request's tools; toolsets (browser_toolset_…) have none. */
+function toolNames(request: MessagesRequest): string[] {
+  const names: string[] = [];
+  for (const tool of request.tools ?? []) if (typeof tool.name === 'string') names.push(tool.name);
+  return names;
 }
 
 function messageId(): string {
@@ -69,7 +83,7 @@ function missingKey(target: UpstreamTarget): string | undefined {
 
 export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, res: ServerResponse, raw: Buffer, query: string, signal: AbortSignal): Promise<void> {
   const startedAt = performance.now();
-  const parsed = parseMessagesRequest(raw, true);
+  const parsed = parseMessagesRequest(raw, checkOptions(req, true));
   if (typeof parsed === 'string') { sendError(res, 400, 'invalid_request_error', parsed); return; }
   const request = parsed;
   let estimate: number | undefined;
@@ -89,7 +103,7 @@ export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, r
     requestModel: request.model,
     messageId: messageId(),
     estimatedInputTokens: inputEstimate,
-    toolNames: createToolNameMap((request.tools ?? []).map((t) => t.name)),
+    toolNames: createToolNameMap(toolNames(request)),
     ...(request.stop_sequences ? { stopSequences: request.stop_sequences } : {}),
   };
   const plan: CallPlan = {
@@ -163,7 +177,7 @@ export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, r
 }
 
 export async function handleCountTokens(deps: MessagesDeps, req: IncomingMessage, res: ServerResponse, raw: Buffer, query: string, signal: AbortSignal): Promise<void> {
-  const parsed = parseMessagesRequest(raw, false);
+  const parsed = parseMessagesRequest(raw, checkOptions(req, false));
   if (typeof parsed === 'string') { sendError(res, 400, 'invalid_request_error', parsed); return; }
   let decision: RouteDecision;
   try {

@@ -62,7 +62,7 @@ describe('Gemini upstream through the official SDK', () => {
       { name: 'get_weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } },
       { name: 'get_time', input_schema: { type: 'object' as const, properties: { tz: { type: 'string' } } } },
     ];
-    const message = await h.client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 500, messages: hi, tools, thinking: { type: 'enabled', budget_tokens: 1024 } }).finalMessage();
+    const message = await h.client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 2000, messages: hi, tools, thinking: { type: 'enabled', budget_tokens: 1024 } }).finalMessage();
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content[0]).toMatchObject({ type: 'thinking', thinking: 'Weighing the tools.' });
     const calls = message.content.filter((b) => b.type === 'tool_use');

@@ -76,7 +76,7 @@ describe('OpenAI-compatible upstream through the official SDK', () => {
     upstream.queue(async (_r, res) => {
       await writeOpenAIStream(res, new OpenAIStream('deepseek-reasoner').reasoning('Let me ', 'think.').text('Answer.').finish('stop', { prompt_tokens: 5, completion_tokens: 9 }));
     });
-    const message = await h.client.messages.stream({ model: 'claude-opus-4-8', max_tokens: 200, messages: hi, thinking: { type: 'enabled', budget_tokens: 1024 } }).finalMessage();
+    const message = await h.client.messages.stream({ model: 'claude-opus-4-8', max_tokens: 2000, messages: hi, thinking: { type: 'enabled', budget_tokens: 1024 } }).finalMessage();
     expect(message.content[0]).toMatchObject({ type: 'thinking', thinking: 'Let me think.' });
     expect(message.content[1]).toEqual({ type: 'text', text: 'Answer.' });
   });

@@ -93,7 +93,7 @@ describe('request limits and bad input', () => {
     expect(bad.status).toBe(400);
     expect((await bad.json() as { error: { message: string } }).error.message).toMatch(/not valid JSON/);
     const missing = await post('/v1/messages', JSON.stringify({ model: 'claude-sonnet-4-6', messages: [] }));
-    expect((await missing.json() as { error: { message: string } }).error.message).toMatch(/^max_tokens: field required/);
+    expect((await missing.json() as { error: { message: string } }).error.message).toMatch(/^max_tokens: Field required$/);
   });
 
   it('answers unknown paths with 404 not_found_error listing the endpoints', async () => {
