@@ -19,6 +19,7 @@ import { callerOf, createPendingRequests, routeServerRequest } from './server-re
 import { createRouter } from './router.js';
 import { prepareEntry } from './prepare-entry.js';
 import type { CallGuard } from './guard.js';
+import { createListenKeeper, type ListenKeeper } from './upstream-listen.js';
 
 export interface HubOptions {
   /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
@@ -61,6 +62,8 @@ export interface ServerRecord {
   supervisor: Supervisor | undefined;
   lists: ServerLists;
   log: Logger;
+  /** 2026-07-28 upstreams: the hub's subscriptions/listen stream (upstream-listen.ts). */
+  listen?: ListenKeeper;
 }
 
 /**
@@ -210,6 +213,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
           log: (level, message) => log.log(level, message),
           clientCapabilities: CLIENT_CAPABILITIES,
           requestTimeoutMs: callTimeoutMs,
+          ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
         };
         return { entry: prepared.entry, options: connectOptions };
       },
@@ -220,11 +224,19 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
         record.lists = emptyLists();
         const kinds = Object.keys(connection.capabilities).length > 0 ? offeredKinds(connection.capabilities) : (['tools', 'prompts', 'resources', 'templates'] as const);
         await refresh(record, connection, kinds);
-        if (logLevel && connection.capabilities.logging) {
+        // 2026-07-28 removed logging/setLevel: the level travels in each request's envelope.
+        if (logLevel && connection.capabilities.logging && !String(connection.protocolVersion).startsWith('2026')) {
           await connection.request('logging/setLevel', { level: logLevel }).catch(() => undefined);
         }
         observe(record);
         rebuild(['tools', 'prompts', 'resources']);
+        if (String(connection.protocolVersion).startsWith('2026')) {
+          // Its notifications arrive only on a listen stream, subscribed URIs included.
+          record.listen?.close();
+          record.listen = createListenKeeper(connection, () => subscriptions.uris().filter((uri) => catalog.serverForUri(uri) === server.name), log);
+          await record.listen.refresh();
+          return;
+        }
         // Re-establish the upstream subscriptions a restart dropped: sessions still hold them.
         for (const uri of subscriptions.uris()) {
           if (catalog.serverForUri(uri) === server.name) {
@@ -233,6 +245,8 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
         }
       },
       onDisconnected: () => {
+        record.listen?.close();
+        record.listen = undefined;
         record.lists = emptyLists();
         rebuild(['tools', 'prompts', 'resources']);
       },
@@ -252,6 +266,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     records,
     subscriptions,
     setLogLevel: (level) => (logLevel = level),
+    logLevel: () => logLevel,
     guards,
   });
 
@@ -289,8 +304,12 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       }
       for (const uri of subscriptions.dropSession(sessionId)) {
         const owner = catalog.serverForUri(uri);
-        const conn = owner ? records.get(owner)?.supervisor?.connection : undefined;
-        void conn?.request('resources/unsubscribe', { uri }).catch(() => undefined);
+        const record = owner ? records.get(owner) : undefined;
+        if (record?.listen) {
+          void record.listen.refresh();
+          continue;
+        }
+        void record?.supervisor?.connection?.request('resources/unsubscribe', { uri }).catch(() => undefined);
       }
     },
     on(listener) {

@@ -13,12 +13,32 @@ import type { ServerRecord } from './hub.js';
 import type { CallOptions } from './supervisor.js';
 import { INVALID_PARAMS, METHOD_NOT_FOUND, RESOURCE_NOT_FOUND, SERVER_UNAVAILABLE } from './rpc-errors.js';
 import { redactJson } from './log/redact.js';
+import { callWithInput } from './input-required.js';
+
+/** Requests whose 2026-07-28 answer may be input_required (SEP-2322). */
+const INPUT_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/**
+ * What a 2026-07-28 upstream hears about the calling client. Capabilities: the ones the hub can
+ * relay (it relays elicitation, sampling, roots and extensions; not tasks, which it does not
+ * serve). Log level: a 2026-07-28 client's own, or none; a 2025-era client's setLevel, else the
+ * hub-wide one, else "info" — 2025-era clients get log messages unless they turn them down, and
+ * 2026-07-28 servers send none unless asked (SEP-2575).
+ */
+function envelopeOf(context: DownstreamContext, hubLevel: string | undefined): { clientCapabilities: Record<string, unknown>; logLevel?: string } {
+  const { tasks: _tasks, ...clientCapabilities } = context.clientCapabilities;
+  const modern = context.protocolVersion.startsWith('2026');
+  const logLevel = modern ? context.logLevel : (context.logLevel ?? hubLevel ?? 'info');
+  return logLevel ? { clientCapabilities, logLevel } : { clientCapabilities };
+}
 
 export interface RouterDeps {
   catalog(): Catalog;
   records: ReadonlyMap<string, ServerRecord>;
   subscriptions: Subscriptions;
   setLogLevel(level: string): void;
+  /** The level last set by any client's logging/setLevel (what 2025-era upstreams were told). */
+  logLevel(): string | undefined;
   /** Policy, pinning, secret scanning, audit (guard.ts); empty: the router skips them. */
   guards: readonly CallGuard[];
 }
@@ -47,9 +67,11 @@ export function createRouter(deps: RouterDeps) {
       call.onProgress = (progress) => context.notify('notifications/progress', { ...progress, progressToken: token });
     }
     const log = r.log;
+    if (String(r.supervisor!.connection?.protocolVersion).startsWith('2026')) call.envelope = envelopeOf(context, deps.logLevel());
     if (log.debugEnabled) log.log('debug', `-> ${method} ${JSON.stringify(redactJson(upstreamParams))} (session ${context.sessionId})`);
     try {
-      const result = await r.supervisor!.request(method, upstreamParams, call);
+      const send = (extra?: Params) => r.supervisor!.request(method, extra ? { ...upstreamParams, ...extra } : upstreamParams, call);
+      const result = INPUT_METHODS.has(method) ? await callWithInput(send, context, server) : await send();
       if (log.debugEnabled) log.log('debug', `<- ${method} result ${clip(JSON.stringify(redactJson(result)))}`);
       return result;
     } catch (error) {
@@ -89,6 +111,13 @@ export function createRouter(deps: RouterDeps) {
     const uri = params.uri;
     const owner = uriOwner(uri);
     const u = uri as string;
+    const listen = deps.records.get(owner)?.listen;
+    if (listen) {
+      // A 2026-07-28 upstream has no resources/subscribe: the URI joins its listen stream's filter.
+      const changed = method === 'resources/subscribe' ? deps.subscriptions.add(context.sessionId, u) : deps.subscriptions.remove(context.sessionId, u);
+      if (changed) await listen.refresh();
+      return {};
+    }
     if (method === 'resources/subscribe') {
       if (deps.subscriptions.add(context.sessionId, u)) {
         try {
@@ -124,7 +153,10 @@ export function createRouter(deps: RouterDeps) {
     await Promise.all(
       [...deps.records.values()].map(async (r) => {
         const conn = r.supervisor?.connection;
-        if (conn?.capabilities.logging) await r.supervisor!.request('logging/setLevel', { level: params.level }).catch(() => undefined);
+        // 2026-07-28 upstreams get the level in each request's envelope instead (envelopeOf).
+        if (conn?.capabilities.logging && !String(conn.protocolVersion).startsWith('2026')) {
+          await r.supervisor!.request('logging/setLevel', { level: params.level }).catch(() => undefined);
+        }
       }),
     );
     return {};

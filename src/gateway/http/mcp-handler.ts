@@ -15,6 +15,7 @@ import {
   classify,
   errorResponse,
   INVALID_REQUEST,
+  METHOD_NOT_FOUND,
   notificationMessage,
   PARSE_ERROR,
   resultResponse,
@@ -23,7 +24,9 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from '../jsonrpc.js';
-import { ALL_VERSIONS, MODERN_VERSION, readEnvelope, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
+import { ALL_VERSIONS, CAPABILITY_OF_METHOD, MODERN_METHODS, MODERN_VERSION, readEnvelope, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
+import { MISSING_REQUIRED_CLIENT_CAPABILITY } from '../modern-call.js';
+import { classifyInboundRequest } from '@modelcontextprotocol/server';
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
@@ -57,6 +60,22 @@ export interface McpHandler {
 }
 
 const SESSION_HEADER = 'mcp-session-id';
+
+/** The headers the SDK's classifier cross-checks against the body. */
+function headerFacts(req: IncomingMessage): { protocolVersionHeader?: string; mcpMethodHeader?: string; mcpNameHeader?: string } {
+  const one = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const facts: { protocolVersionHeader?: string; mcpMethodHeader?: string; mcpNameHeader?: string } = {};
+  const version = one('mcp-protocol-version');
+  const method = one('mcp-method');
+  const name = one('mcp-name');
+  if (version !== undefined) facts.protocolVersionHeader = version;
+  if (method !== undefined) facts.mcpMethodHeader = method;
+  if (name !== undefined) facts.mcpNameHeader = name;
+  return facts;
+}
 
 export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const { hub, dispatcher, sessions, fanout } = options;
@@ -96,7 +115,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       (result) => exchange.finish(resultResponse(request.id, result)),
       (error: unknown) => {
         const e = toRpcError(error);
-        exchange.finish(errorResponse(request.id, e.code, e.message, e.data));
+        // SEP-2575 puts HTTP 400 on a missing client capability wherever it is found.
+        const status = session.era === 'modern' && e.code === MISSING_REQUIRED_CLIENT_CAPABILITY ? 400 : 200;
+        exchange.finish(errorResponse(request.id, e.code, e.message, e.data), status);
       },
     );
   }
@@ -153,21 +174,41 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const msg = message as JsonRpcRequest;
     const accept = req.headers.accept;
     const canStream = accept === undefined || accept.includes('text/event-stream') || accept.includes('*/*');
-    const envelope = kind === 'response' ? undefined : readEnvelope(msg.params);
     const sessionId = req.headers[SESSION_HEADER] as string | undefined;
+    const id = kind === 'request' ? msg.id : null;
 
-    if (envelope !== undefined && sessionId === undefined) {
+    // The era is decided as the SDK's own dual-era entry decides it (body first: the _meta
+    // envelope, then the MCP-Protocol-Version header), by the SDK's own classifier, so a client
+    // that works against an SDK server works here. It also answers the envelope and header
+    // checks of 2026-07-28 (SEP-2575): a malformed envelope or a modern header without one is
+    // -32602 with HTTP 400, header and body disagreeing is -32020 with HTTP 400.
+    const route = kind === 'response' ? undefined : classifyInboundRequest({ httpMethod: 'POST', body: message, ...headerFacts(req) });
+    if (route?.kind === 'reject') {
+      sendJson(res, route.httpStatus, errorResponse(id, route.code, route.message, route.data));
+      return;
+    }
+    if (route?.kind === 'modern') {
+      const envelope = readEnvelope(msg.params);
       if (kind !== 'request') {
         res.writeHead(202).end();
         return;
       }
-      if (envelope.protocolVersion !== MODERN_VERSION) {
-        const supported = { supported: ALL_VERSIONS, requested: envelope.protocolVersion };
-        sendJson(res, 400, errorResponse(msg.id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${envelope.protocolVersion}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, supported));
+      if (envelope?.protocolVersion !== MODERN_VERSION) {
+        const requested = envelope?.protocolVersion ?? String(req.headers['mcp-protocol-version'] ?? '');
+        const supported = { supported: ALL_VERSIONS, requested };
+        sendJson(res, 400, errorResponse(msg.id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${requested}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, supported));
+        return;
+      }
+      // Removed and unknown methods, and methods of a capability the gateway does not offer now,
+      // are not found (SEP-2575: 404 with -32601); a legacy initialize still works (no envelope).
+      const needs = CAPABILITY_OF_METHOD[msg.method];
+      if (!MODERN_METHODS.has(msg.method) || (needs !== undefined && hub.capabilities()[needs] === undefined)) {
+        sendJson(res, 404, errorResponse(msg.id, METHOD_NOT_FOUND, `Method not found: ${msg.method} (not a method of protocol ${MODERN_VERSION}${needs ? `, or no server behind this gateway offers ${needs}` : ''})`));
         return;
       }
       const session = createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`);
       session.clientCapabilities = envelope.clientCapabilities;
+      session.logLevel = envelope.logLevel;
       if (msg.method === 'subscriptions/listen') listen(session, msg, res);
       else serve(session, msg, res, canStream);
       return;
