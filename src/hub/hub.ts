@@ -171,8 +171,9 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       return;
     }
     if (method === 'notifications/resources/updated') {
-      const uri = (params as { uri?: unknown } | undefined)?.uri;
-      if (typeof uri !== 'string') return;
+      const upstreamUri = (params as { uri?: unknown } | undefined)?.uri;
+      if (typeof upstreamUri !== 'string') return;
+      const uri = catalog.exposedUri(record.server.name, upstreamUri);
       const sessionIds = subscriptions.sessionsFor(uri);
       if (sessionIds.length > 0) emit({ type: 'resource_updated', uri, sessionIds });
       return;
@@ -233,14 +234,15 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
         if (String(connection.protocolVersion).startsWith('2026')) {
           // Its notifications arrive only on a listen stream, subscribed URIs included.
           record.listen?.close();
-          record.listen = createListenKeeper(connection, () => subscriptions.uris().filter((uri) => catalog.serverForUri(uri) === server.name), log);
+          const mine = () => subscriptions.uris().filter((uri) => catalog.serverForUri(uri) === server.name).map((uri) => catalog.upstreamUri(server.name, uri));
+          record.listen = createListenKeeper(connection, mine, log);
           await record.listen.refresh();
           return;
         }
         // Re-establish the upstream subscriptions a restart dropped: sessions still hold them.
         for (const uri of subscriptions.uris()) {
           if (catalog.serverForUri(uri) === server.name) {
-            await connection.request('resources/subscribe', { uri }, { timeoutMs: callTimeoutMs }).catch(() => undefined);
+            await connection.request('resources/subscribe', { uri: catalog.upstreamUri(server.name, uri) }, { timeoutMs: callTimeoutMs }).catch(() => undefined);
           }
         }
       },
@@ -309,7 +311,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
           void record.listen.refresh();
           continue;
         }
-        void record?.supervisor?.connection?.request('resources/unsubscribe', { uri }).catch(() => undefined);
+        void record?.supervisor?.connection?.request('resources/unsubscribe', { uri: catalog.upstreamUri(owner!, uri) }).catch(() => undefined);
       }
     },
     on(listener) {

@@ -14,6 +14,7 @@ import type { CallOptions } from './supervisor.js';
 import { INVALID_PARAMS, METHOD_NOT_FOUND, RESOURCE_NOT_FOUND, SERVER_UNAVAILABLE } from './rpc-errors.js';
 import { redactJson } from './log/redact.js';
 import { callWithInput } from './input-required.js';
+import { mapUiUris } from './ui-resources.js';
 
 /** Requests whose 2026-07-28 answer may be input_required (SEP-2322). */
 const INPUT_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
@@ -118,17 +119,18 @@ export function createRouter(deps: RouterDeps) {
       if (changed) await listen.refresh();
       return {};
     }
+    const upstream = deps.catalog().upstreamUri(owner, u);
     if (method === 'resources/subscribe') {
       if (deps.subscriptions.add(context.sessionId, u)) {
         try {
-          await forward(owner, method, { uri: u }, context);
+          await forward(owner, method, { uri: upstream }, context);
         } catch (error) {
           deps.subscriptions.remove(context.sessionId, u);
           throw error;
         }
       }
     } else if (deps.subscriptions.remove(context.sessionId, u)) {
-      await forward(owner, method, { uri: u }, context).catch(() => undefined);
+      await forward(owner, method, { uri: upstream }, context).catch(() => undefined);
     }
     return {};
   }
@@ -141,8 +143,9 @@ export function createRouter(deps: RouterDeps) {
       return forward(route.server, 'completion/complete', { ...params, ref: { ...ref, name: route.name } }, context);
     }
     if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
-      const owner = deps.catalog().serverForTemplate(ref.uri) ?? uriOwner(ref.uri);
-      return forward(owner, 'completion/complete', params, context);
+      const catalog = deps.catalog();
+      const owner = catalog.serverForTemplate(ref.uri) ?? uriOwner(ref.uri);
+      return forward(owner, 'completion/complete', { ...params, ref: { ...ref, uri: catalog.upstreamUri(owner, ref.uri) } }, context);
     }
     throw new HubRpcError(INVALID_PARAMS, 'completion/complete needs ref {type: "ref/prompt", name} or {type: "ref/resource", uri}');
   }
@@ -160,6 +163,12 @@ export function createRouter(deps: RouterDeps) {
       }),
     );
     return {};
+  }
+
+  /** A result as clients see it: the server's ui:// URIs in their exposed form (ui-resources.ts). */
+  function exposeUris(server: string, result: unknown): unknown {
+    const catalog = deps.catalog();
+    return mapUiUris(result, (uri) => catalog.exposedUri(server, uri));
   }
 
   const filters = deps.guards.filter((g) => g.filter !== undefined);
@@ -233,11 +242,14 @@ export function createRouter(deps: RouterDeps) {
           // MCP 2025-11-25: an unknown tool is a protocol error (-32602), not a tool result.
           throw new HubRpcError(INVALID_PARAMS, `Unknown ${isTool ? 'tool' : 'prompt'}: ${String(name)}`);
         }
-        if (callGuards.length > 0) return guarded(method, found.server, found.name, params, context);
-        return forward(found.server, method, { ...params, name: found.name }, context);
+        const result = callGuards.length > 0 ? await guarded(method, found.server, found.name, params, context) : await forward(found.server, method, { ...params, name: found.name }, context);
+        return exposeUris(found.server, result);
       }
-      case 'resources/read':
-        return forward(uriOwner(params.uri), method, params, context);
+      case 'resources/read': {
+        const owner = uriOwner(params.uri);
+        const result = await forward(owner, method, { ...params, uri: catalog.upstreamUri(owner, params.uri as string) }, context);
+        return exposeUris(owner, result);
+      }
       case 'resources/subscribe':
       case 'resources/unsubscribe':
         return subscribe(method, params, context);

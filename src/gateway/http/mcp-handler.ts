@@ -30,6 +30,7 @@ import { classifyInboundRequest } from '@modelcontextprotocol/server';
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
+import { HEADER_MISMATCH, standardHeaderProblem } from './standard-headers.js';
 import { createSessionStreams, type ResumeOptions, type SessionStreams } from './session-streams.js';
 import { sseMessage } from './sse.js';
 
@@ -197,6 +198,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         const requested = envelope?.protocolVersion ?? String(req.headers['mcp-protocol-version'] ?? '');
         const supported = { supported: ALL_VERSIONS, requested };
         sendJson(res, 400, errorResponse(msg.id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${requested}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, supported));
+        return;
+      }
+      const headers = standardHeaderProblem(req, msg.method, msg.params);
+      if (headers) {
+        sendJson(res, 400, errorResponse(msg.id, HEADER_MISMATCH, headers.message, headers.data));
         return;
       }
       // Removed and unknown methods, and methods of a capability the gateway does not offer now,
