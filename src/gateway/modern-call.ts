@@ -40,6 +40,8 @@ interface ModernCall {
   wake?: () => void;
   timer?: NodeJS.Timeout;
   inputCounter: number;
+  /** A question refused for want of a client capability (-32021), if any. */
+  refused?: HubRpcError;
 }
 
 export interface ModernCalls {
@@ -93,7 +95,10 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
     /** Parks one question for the client under `key` until its retry answers it. */
     const ask = (key: string, method: string, params: unknown): Promise<unknown> => {
       const missing = missingCapability(session, method);
-      if (missing) return Promise.reject(missing);
+      if (missing) {
+        call.refused = missing;
+        return Promise.reject(missing);
+      }
       return new Promise((resolve, reject) => {
         call.waiting.set(key, { resolve, reject, request: { method, params } });
         call.unsent.add(key);
@@ -198,6 +203,9 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
       link.onAbort = undefined;
       if (call.settled) {
         finish(call);
+        // A 2025-era server whose request was refused for a missing capability reports it its own
+        // way (typically an error result); the client of this revision is owed SEP-2575's -32021.
+        if (call.refused && (!call.settled.ok || (call.settled.value as { isError?: unknown } | undefined)?.isError === true)) throw call.refused;
         if (!call.settled.ok) throw call.settled.error;
         return shapeModernResult(request.method, call.settled.value);
       }
