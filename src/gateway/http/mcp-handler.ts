@@ -24,7 +24,7 @@ import {
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from '../jsonrpc.js';
-import { ALL_VERSIONS, CAPABILITY_OF_METHOD, MODERN_METHODS, MODERN_VERSION, readEnvelope, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
+import { ALL_VERSIONS, CAPABILITY_OF_METHOD, LEGACY_VERSIONS, MODERN_METHODS, MODERN_VERSION, PROTOCOL_VERSION_META_KEY, readEnvelope, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
 import { MISSING_REQUIRED_CLIENT_CAPABILITY } from '../modern-call.js';
 import { classifyInboundRequest } from '@modelcontextprotocol/server';
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
@@ -61,6 +61,18 @@ export interface McpHandler {
 }
 
 const SESSION_HEADER = 'mcp-session-id';
+
+/**
+ * A message the SDK's classifier would route to legacy serving without a second look: no
+ * envelope claim in its `_meta` and no 2026-era `MCP-Protocol-Version` header. The hot path of
+ * 2025-era sessions skips the classifier on that alone.
+ */
+function plainLegacy(req: IncomingMessage, msg: JsonRpcRequest): boolean {
+  const meta = msg.params?._meta as Record<string, unknown> | undefined;
+  if (meta !== undefined && typeof meta === 'object' && PROTOCOL_VERSION_META_KEY in meta) return false;
+  const header = req.headers['mcp-protocol-version'];
+  return header === undefined || (typeof header === 'string' && LEGACY_VERSIONS.includes(header.trim()));
+}
 
 /** The headers the SDK's classifier cross-checks against the body. */
 function headerFacts(req: IncomingMessage): { protocolVersionHeader?: string; mcpMethodHeader?: string; mcpNameHeader?: string } {
@@ -183,7 +195,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     // that works against an SDK server works here. It also answers the envelope and header
     // checks of 2026-07-28 (SEP-2575): a malformed envelope or a modern header without one is
     // -32602 with HTTP 400, header and body disagreeing is -32020 with HTTP 400.
-    const route = kind === 'response' ? undefined : classifyInboundRequest({ httpMethod: 'POST', body: message, ...headerFacts(req) });
+    const route = kind === 'response' || plainLegacy(req, msg) ? undefined : classifyInboundRequest({ httpMethod: 'POST', body: message, ...headerFacts(req) });
     if (route?.kind === 'reject') {
       sendJson(res, route.httpStatus, errorResponse(id, route.code, route.message, route.data));
       return;
