@@ -10,13 +10,27 @@
  *   `requestState` (SEP-2322's other shape), else `complete`.
  * - `ttlMs` / `cacheScope` absent or invalid on a cacheable result (SEP-2549): `0` / `private`,
  *   which is what "no hint" means — do not reuse it.
- * Extra fields need no repair: the SDK's result schemas are loose, and the hub passes them on.
+ * - Fields no revision defines: kept (results are open objects, and the SDK's schemas are
+ *   loose), and reported, since a client may not expect them.
  * Only responses to our own requests are touched; the gateway writes strictly to its clients
  * (gateway/modern-result.ts).
  */
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 
 const CACHEABLE = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read']);
+
+/** The top-level fields 2026-07-28 defines per result (besides `_meta` and `resultType`). */
+const KNOWN_FIELDS: Record<string, readonly string[]> = {
+  'tools/call': ['content', 'structuredContent', 'isError'],
+  'tools/list': ['tools', 'nextCursor', 'ttlMs', 'cacheScope'],
+  'prompts/list': ['prompts', 'nextCursor', 'ttlMs', 'cacheScope'],
+  'prompts/get': ['description', 'messages'],
+  'resources/list': ['resources', 'nextCursor', 'ttlMs', 'cacheScope'],
+  'resources/templates/list': ['resourceTemplates', 'nextCursor', 'ttlMs', 'cacheScope'],
+  'resources/read': ['contents', 'ttlMs', 'cacheScope'],
+  'completion/complete': ['completion'],
+};
+const ALWAYS = new Set(['_meta', 'resultType', 'inputRequests', 'requestState']);
 
 export interface LenientOptions {
   /** True once the connection speaks 2026-07-28 (server/discover is always read leniently). */
@@ -51,6 +65,13 @@ export function installLenientReading(transport: Transport, options: LenientOpti
         `resultType:${method}`,
         `the server left out resultType on a ${method} result (2026-07-28 requires it); read it as "${r.resultType}"`,
       );
+    }
+    const known = KNOWN_FIELDS[method];
+    if (known) {
+      const extra = Object.keys(r).filter((key) => !ALWAYS.has(key) && !known.includes(key));
+      if (extra.length > 0) {
+        report(`extra:${method}`, `the server added fields no revision defines to a ${method} result (${extra.join(', ')}); passed on as they are`);
+      }
     }
     if (r.resultType === 'complete' && CACHEABLE.has(method)) {
       const ttl = r.ttlMs;
