@@ -15,22 +15,19 @@ import {
   classify,
   errorResponse,
   INVALID_REQUEST,
-  METHOD_NOT_FOUND,
   notificationMessage,
   PARSE_ERROR,
   resultResponse,
   TRANSPORT_ERROR,
-  UNSUPPORTED_PROTOCOL_VERSION,
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from '../jsonrpc.js';
-import { ALL_VERSIONS, CAPABILITY_OF_METHOD, LEGACY_VERSIONS, MODERN_METHODS, MODERN_VERSION, PROTOCOL_VERSION_META_KEY, readEnvelope, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
+import { ALL_VERSIONS, MODERN_VERSION, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
 import { MISSING_REQUIRED_CLIENT_CAPABILITY } from '../modern-call.js';
-import { classifyInboundRequest } from '@modelcontextprotocol/server';
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
-import { HEADER_MISMATCH, standardHeaderProblem } from './standard-headers.js';
+import { gateModernPost } from './era-gate.js';
 import { createSessionStreams, type ResumeOptions, type SessionStreams } from './session-streams.js';
 import { sseMessage } from './sse.js';
 
@@ -61,34 +58,6 @@ export interface McpHandler {
 }
 
 const SESSION_HEADER = 'mcp-session-id';
-
-/**
- * A message the SDK's classifier would route to legacy serving without a second look: no
- * envelope claim in its `_meta` and no 2026-era `MCP-Protocol-Version` header. The hot path of
- * 2025-era sessions skips the classifier on that alone.
- */
-function plainLegacy(req: IncomingMessage, msg: JsonRpcRequest): boolean {
-  const meta = msg.params?._meta as Record<string, unknown> | undefined;
-  if (meta !== undefined && typeof meta === 'object' && PROTOCOL_VERSION_META_KEY in meta) return false;
-  const header = req.headers['mcp-protocol-version'];
-  return header === undefined || (typeof header === 'string' && LEGACY_VERSIONS.includes(header.trim()));
-}
-
-/** The headers the SDK's classifier cross-checks against the body. */
-function headerFacts(req: IncomingMessage): { protocolVersionHeader?: string; mcpMethodHeader?: string; mcpNameHeader?: string } {
-  const one = (name: string) => {
-    const v = req.headers[name];
-    return typeof v === 'string' ? v : undefined;
-  };
-  const facts: { protocolVersionHeader?: string; mcpMethodHeader?: string; mcpNameHeader?: string } = {};
-  const version = one('mcp-protocol-version');
-  const method = one('mcp-method');
-  const name = one('mcp-name');
-  if (version !== undefined) facts.protocolVersionHeader = version;
-  if (method !== undefined) facts.mcpMethodHeader = method;
-  if (name !== undefined) facts.mcpNameHeader = name;
-  return facts;
-}
 
 export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const { hub, dispatcher, sessions, fanout } = options;
@@ -190,43 +159,17 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const sessionId = req.headers[SESSION_HEADER] as string | undefined;
     const id = kind === 'request' ? msg.id : null;
 
-    // The era is decided as the SDK's own dual-era entry decides it (body first: the _meta
-    // envelope, then the MCP-Protocol-Version header), by the SDK's own classifier, so a client
-    // that works against an SDK server works here. It also answers the envelope and header
-    // checks of 2026-07-28 (SEP-2575): a malformed envelope or a modern header without one is
-    // -32602 with HTTP 400, header and body disagreeing is -32020 with HTTP 400.
-    const route = kind === 'response' || plainLegacy(req, msg) ? undefined : classifyInboundRequest({ httpMethod: 'POST', body: message, ...headerFacts(req) });
-    if (route?.kind === 'reject') {
-      sendJson(res, route.httpStatus, errorResponse(id, route.code, route.message, route.data));
+    // 2026-07-28 or not, and the checks that revision puts on a request (era-gate.ts).
+    const gate = kind === 'response' ? { kind: 'legacy' as const } : gateModernPost(req, msg, kind, () => hub.capabilities());
+    if (gate.kind === 'reply') {
+      if (gate.body === undefined) res.writeHead(gate.status).end();
+      else sendJson(res, gate.status, gate.body);
       return;
     }
-    if (route?.kind === 'modern') {
-      const envelope = readEnvelope(msg.params);
-      if (kind !== 'request') {
-        res.writeHead(202).end();
-        return;
-      }
-      if (envelope?.protocolVersion !== MODERN_VERSION) {
-        const requested = envelope?.protocolVersion ?? String(req.headers['mcp-protocol-version'] ?? '');
-        const supported = { supported: ALL_VERSIONS, requested };
-        sendJson(res, 400, errorResponse(msg.id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${requested}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, supported));
-        return;
-      }
-      const headers = standardHeaderProblem(req, msg.method, msg.params);
-      if (headers) {
-        sendJson(res, 400, errorResponse(msg.id, HEADER_MISMATCH, headers.message, headers.data));
-        return;
-      }
-      // Removed and unknown methods, and methods of a capability the gateway does not offer now,
-      // are not found (SEP-2575: 404 with -32601); a legacy initialize still works (no envelope).
-      const needs = CAPABILITY_OF_METHOD[msg.method];
-      if (!MODERN_METHODS.has(msg.method) || (needs !== undefined && hub.capabilities()[needs] === undefined)) {
-        sendJson(res, 404, errorResponse(msg.id, METHOD_NOT_FOUND, `Method not found: ${msg.method} (not a method of protocol ${MODERN_VERSION}${needs ? `, or no server behind this gateway offers ${needs}` : ''})`));
-        return;
-      }
+    if (gate.kind === 'modern') {
       const session = createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`);
-      session.clientCapabilities = envelope.clientCapabilities;
-      session.logLevel = envelope.logLevel;
+      session.clientCapabilities = gate.envelope.clientCapabilities;
+      session.logLevel = gate.envelope.logLevel;
       if (msg.method === 'subscriptions/listen') listen(session, msg, res);
       else serve(session, msg, res, canStream);
       return;
