@@ -61,6 +61,15 @@ const CAPABILITY: Record<string, string> = {
 /** SEP-2575 "Missing Required Capabilities": HTTP 400 wherever it arises. */
 export const MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
 
+/**
+ * Errors as a 2026-07-28 client must receive them: that revision folded -32002 (resource not
+ * found) into -32602 (SEP-2164; the SDK's 2026 codec maps it the same way on encode).
+ */
+function modernError(error: unknown): unknown {
+  const e = error as { code?: unknown; message?: string; data?: unknown };
+  return e?.code === -32002 ? new HubRpcError(INVALID_PARAMS, e.message ?? 'Resource not found', e.data) : error;
+}
+
 /** The error for a question the client cannot be asked: it did not declare the capability. */
 function missingCapability(session: Session, method: string): HubRpcError | undefined {
   const capability = CAPABILITY[method];
@@ -206,7 +215,7 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
         // A 2025-era server whose request was refused for a missing capability reports it its own
         // way (typically an error result); the client of this revision is owed SEP-2575's -32021.
         if (call.refused && (!call.settled.ok || (call.settled.value as { isError?: unknown } | undefined)?.isError === true)) throw call.refused;
-        if (!call.settled.ok) throw call.settled.error;
+        if (!call.settled.ok) throw modernError(call.settled.error);
         return shapeModernResult(request.method, call.settled.value);
       }
       const inputRequests: Record<string, InputRequest> = {};

@@ -76,6 +76,11 @@ describe('the gateway as a 2026-07-28 server', () => {
     expect(picky.messages.filter((m) => m.method === 'notifications/message')).toEqual([]);
   });
 
+  it('answers a resource nobody offers with -32602 (SEP-2164), where 2025-11-25 clients keep -32002', async () => {
+    const r = await post('resources/read', { _meta: envelope(), uri: 'test://nobody-offers-this' }, modern('resources/read', 'test://nobody-offers-this'));
+    expect(r.last).toMatchObject({ id: 7, error: { code: -32602, data: { uri: 'test://nobody-offers-this' } } });
+  });
+
   it('refuses what needs a capability the client did not declare: 400 and -32021 naming it', async () => {
     const r = await post('tools/call', { _meta: envelope(), name: 'test_input_required_result_sampling', arguments: {} }, modern('tools/call', 'test_input_required_result_sampling'));
     expect(r.status).toBe(400);
