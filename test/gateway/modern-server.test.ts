@@ -79,6 +79,13 @@ describe('the gateway as a 2026-07-28 server', () => {
   it('answers a resource nobody offers with -32602 (SEP-2164), where 2025-11-25 clients keep -32002', async () => {
     const r = await post('resources/read', { _meta: envelope(), uri: 'test://nobody-offers-this' }, modern('resources/read', 'test://nobody-offers-this'));
     expect(r.last).toMatchObject({ id: 7, error: { code: -32602, data: { uri: 'test://nobody-offers-this' } } });
+    const init = await fetch(running.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'old', version: '1' } } }),
+    });
+    const legacy = await post('resources/read', { uri: 'test://nobody-offers-this' }, { 'mcp-session-id': init.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' });
+    expect(legacy.last).toMatchObject({ id: 7, error: { code: -32002 } });
   });
 
   it('refuses what needs a capability the client did not declare: 400 and -32021 naming it', async () => {
