@@ -153,7 +153,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         clientCapabilities: session.clientCapabilities,
         signal: controller.signal,
         protocolVersion: session.protocolVersion,
-        ...(session.logLevel !== undefined ? { logLevel: session.logLevel } : {}),
+        logLevel: session.logLevel,
         notify: (m, p) => link.notify(notificationMessage(m, p)),
         request: (m, p, o) => requestClient(session, link, m, p, o?.signal),
       };

@@ -121,7 +121,7 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
       clientCapabilities: session.clientCapabilities,
       signal: call.controller.signal,
       protocolVersion: session.protocolVersion,
-      ...(session.logLevel !== undefined ? { logLevel: session.logLevel } : {}),
+      logLevel: session.logLevel,
       notify: (method, params) => {
         // SEP-2575: no log messages unless this request's envelope set a level, and none below it.
         if (method === 'notifications/message' && !logWanted(session.logLevel, (params as { level?: unknown } | undefined)?.level)) return;
