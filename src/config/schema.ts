@@ -28,8 +28,9 @@ export const patchbayOptions = z.strictObject(
     denyTools: z.array(z.string(), { error: 'must be an array of tool names' }).optional(),
     prefix: z.string({ error: 'must be a string' }).optional(),
     timeoutMs: z.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').optional(),
+    protocol: z.enum(['auto', '2026-07-28', '2025-11-25'], { error: 'must be "auto", "2026-07-28" or "2025-11-25"' }).optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs` : 'must be an object') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs, protocol` : 'must be an object') },
 );
 
 const stdioSchema = z.looseObject({

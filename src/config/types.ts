@@ -25,6 +25,12 @@ export interface PatchbayEntryOptions {
   prefix?: string;
   /** Per-call timeout in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Which protocol era to speak to this server: `auto` (default; http probes 2026-07-28's
+   * server/discover and falls back to initialize, stdio and sse initialize), `2026-07-28`
+   * (stateless, every transport), `2025-11-25` (initialize, even over http).
+   */
+  protocol?: 'auto' | '2026-07-28' | '2025-11-25';
 }
 
 interface EntryBase {

@@ -4,6 +4,7 @@
  */
 import type { ConfigProblem } from '../config/registry.js';
 import type { DoctorReport, ServerFinding } from './run-doctor.js';
+import { eraOf } from '../hub/probe.js';
 
 const MARK: Record<string, string> = {
   connected: '✔',
@@ -50,6 +51,7 @@ function summaryLine(finding: ServerFinding): string {
   if (r.status === 'connected') {
     status = `connected${r.serverName ? ` to ${r.serverName}${r.serverVersion ? ` ${r.serverVersion}` : ''}` : ''}, ${r.toolCount ?? 0} tools`;
     if (r.kind === 'non-json-stdout') status += ', but prints non-JSON on stdout';
+    if (r.protocolVersion) status += `; speaks ${eraOf(r.protocolVersion)}`;
   } else {
     status = r.reason ?? r.status;
   }
@@ -78,3 +80,4 @@ function renderConfigProblem(problem: ConfigProblem): string[] {
   lines.push(`fix: ${problem.hint ?? 'Fix the file by hand (a JSON validator shows the exact spot); the entries involved are skipped until then.'}`);
   return lines;
 }
+

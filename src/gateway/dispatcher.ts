@@ -153,6 +153,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         clientCapabilities: session.clientCapabilities,
         signal: controller.signal,
         protocolVersion: session.protocolVersion,
+        logLevel: session.logLevel,
         notify: (m, p) => link.notify(notificationMessage(m, p)),
         request: (m, p, o) => requestClient(session, link, m, p, o?.signal),
       };

@@ -16,9 +16,9 @@
 import { randomBytes } from 'node:crypto';
 import type { DownstreamContext, Hub } from '../hub/types.js';
 import { HubRpcError } from '../hub/types.js';
-import { INVALID_PARAMS, METHOD_NOT_FOUND, notificationMessage, RpcError, type JsonRpcRequest } from './jsonrpc.js';
+import { INVALID_PARAMS, notificationMessage, RpcError, type JsonRpcRequest } from './jsonrpc.js';
 import { shapeModernResult } from './modern-result.js';
-import { stripEnvelope } from './protocol.js';
+import { logWanted, stripEnvelope } from './protocol.js';
 import type { Link } from './dispatcher.js';
 import type { PendingClientRequest, Session } from './session.js';
 
@@ -40,6 +40,8 @@ interface ModernCall {
   wake?: () => void;
   timer?: NodeJS.Timeout;
   inputCounter: number;
+  /** A question refused for want of a client capability (-32021), if any. */
+  refused?: HubRpcError;
 }
 
 export interface ModernCalls {
@@ -55,6 +57,29 @@ const CAPABILITY: Record<string, string> = {
   'sampling/createMessage': 'sampling',
   'roots/list': 'roots',
 };
+
+/** SEP-2575 "Missing Required Capabilities": HTTP 400 wherever it arises. */
+export const MISSING_REQUIRED_CLIENT_CAPABILITY = -32021;
+
+/**
+ * Errors as a 2026-07-28 client must receive them: that revision folded -32002 (resource not
+ * found) into -32602 (SEP-2164; the SDK's 2026 codec maps it the same way on encode).
+ */
+function modernError(error: unknown): unknown {
+  const e = error as { code?: unknown; message?: string; data?: unknown };
+  return e?.code === -32002 ? new HubRpcError(INVALID_PARAMS, e.message ?? 'Resource not found', e.data) : error;
+}
+
+/** The error for a question the client cannot be asked: it did not declare the capability. */
+function missingCapability(session: Session, method: string): HubRpcError | undefined {
+  const capability = CAPABILITY[method];
+  if (capability === undefined || session.clientCapabilities[capability] !== undefined) return undefined;
+  return new HubRpcError(
+    MISSING_REQUIRED_CLIENT_CAPABILITY,
+    `The client did not declare the ${capability} capability, which this request needs (${method})`,
+    { requiredCapabilities: { [capability]: {} } },
+  );
+}
 
 export function createModernCalls(options: { hub: Hub; timeoutMs: number }): ModernCalls {
   const { hub, timeoutMs } = options;
@@ -76,25 +101,42 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
       unsent: new Set(),
       inputCounter: 0,
     };
+    /** Parks one question for the client under `key` until its retry answers it. */
+    const ask = (key: string, method: string, params: unknown): Promise<unknown> => {
+      const missing = missingCapability(session, method);
+      if (missing) {
+        call.refused = missing;
+        return Promise.reject(missing);
+      }
+      return new Promise((resolve, reject) => {
+        call.waiting.set(key, { resolve, reject, request: { method, params } });
+        call.unsent.add(key);
+        // Several requests asked in the same tick travel in one input_required result.
+        setImmediate(() => call.wake?.());
+      });
+    };
     const context: DownstreamContext = {
       sessionId: session.id,
       client: session.client,
       clientCapabilities: session.clientCapabilities,
       signal: call.controller.signal,
       protocolVersion: session.protocolVersion,
-      notify: (method, params) => call.link.notify(notificationMessage(method, params)),
-      request: (method, params) => {
-        const capability = CAPABILITY[method];
-        if (capability !== undefined && session.clientCapabilities[capability] === undefined) {
-          return Promise.reject(new HubRpcError(METHOD_NOT_FOUND, `The client did not declare the ${capability} capability, so ${method} cannot be sent to it`));
+      logLevel: session.logLevel,
+      notify: (method, params) => {
+        // SEP-2575: no log messages unless this request's envelope set a level, and none below it.
+        if (method === 'notifications/message' && !logWanted(session.logLevel, (params as { level?: unknown } | undefined)?.level)) return;
+        call.link.notify(notificationMessage(method, params));
+      },
+      request: (method, params) => ask(`input-${++call.inputCounter}`, method, params),
+      // A 2026-07-28 upstream's inputRequests, relayed under its own keys (hub/input-required.ts).
+      input: async (requests) => {
+        for (const request of Object.values(requests)) {
+          const missing = missingCapability(session, request.method);
+          if (missing) throw missing;
         }
-        return new Promise((resolve, reject) => {
-          const key = `input-${++call.inputCounter}`;
-          call.waiting.set(key, { resolve, reject, request: { method, params } });
-          call.unsent.add(key);
-          // Several requests asked in the same tick travel in one input_required result.
-          setImmediate(() => call.wake?.());
-        });
+        const keys = Object.keys(requests).map((key) => (call.waiting.has(key) ? `${key}-${++call.inputCounter}` : key));
+        const answers = await Promise.all(Object.values(requests).map((r, i) => ask(keys[i]!, r.method, r.params ?? {})));
+        return Object.fromEntries(Object.keys(requests).map((key, i) => [key, answers[i]]));
       },
     };
     hub.request(request.method, stripEnvelope(request.params), context).then(
@@ -140,11 +182,16 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
         if (!found) {
           throw new RpcError(INVALID_PARAMS, 'requestState is unknown or has expired (the gateway keeps a paused call for a limited time); send the request again without requestState');
         }
+        // A malformed answer leaves the paused call as it was: the client may retry properly.
+        const raw = request.params?.inputResponses ?? {};
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+          throw new RpcError(INVALID_PARAMS, 'inputResponses must be an object keyed by the inputRequests it answers');
+        }
         call = found;
         parked.delete(state);
         if (call.timer) clearTimeout(call.timer);
         call.link = link;
-        const responses = (request.params?.inputResponses ?? {}) as Record<string, unknown>;
+        const responses = raw as Record<string, unknown>;
         for (const key of Object.keys(responses)) {
           const waiting = call.waiting.get(key);
           if (!waiting) continue;
@@ -165,7 +212,10 @@ export function createModernCalls(options: { hub: Hub; timeoutMs: number }): Mod
       link.onAbort = undefined;
       if (call.settled) {
         finish(call);
-        if (!call.settled.ok) throw call.settled.error;
+        // A 2025-era server whose request was refused for a missing capability reports it its own
+        // way (typically an error result); the client of this revision is owed SEP-2575's -32021.
+        if (call.refused && (!call.settled.ok || (call.settled.value as { isError?: unknown } | undefined)?.isError === true)) throw call.refused;
+        if (!call.settled.ok) throw modernError(call.settled.error);
         return shapeModernResult(request.method, call.settled.value);
       }
       const inputRequests: Record<string, InputRequest> = {};

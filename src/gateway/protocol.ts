@@ -20,10 +20,52 @@ export const CLIENT_CAPABILITIES_META_KEY = 'io.modelcontextprotocol/clientCapab
 export const CLIENT_INFO_META_KEY = 'io.modelcontextprotocol/clientInfo';
 export const SERVER_INFO_META_KEY = 'io.modelcontextprotocol/serverInfo';
 export const SUBSCRIPTION_ID_META_KEY = 'io.modelcontextprotocol/subscriptionId';
+export const LOG_LEVEL_META_KEY = 'io.modelcontextprotocol/logLevel';
 
 export interface Envelope {
   protocolVersion: string;
   clientCapabilities: Record<string, unknown>;
+  /** SEP-2575: the client wants log messages at this level or above; absent, none at all. */
+  logLevel?: string;
+}
+
+/**
+ * Methods a 2026-07-28 request may name (SEP-2575). Anything else — those the revision removed
+ * (initialize, ping, logging/setLevel, resources/subscribe, resources/unsubscribe) and unknown
+ * ones — is answered 404 with -32601 before it reaches the hub.
+ */
+export const MODERN_METHODS: ReadonlySet<string> = new Set([
+  'server/discover',
+  'subscriptions/listen',
+  'tools/list',
+  'tools/call',
+  'prompts/list',
+  'prompts/get',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'completion/complete',
+]);
+
+/** The server capability a modern method needs (a method of an undeclared capability is not found). */
+export const CAPABILITY_OF_METHOD: Readonly<Record<string, string>> = {
+  'prompts/list': 'prompts',
+  'prompts/get': 'prompts',
+  'resources/list': 'resources',
+  'resources/templates/list': 'resources',
+  'resources/read': 'resources',
+  'completion/complete': 'completions',
+};
+
+/** RFC 5424 severities as MCP orders them (2025-11-25, server/utilities/logging). */
+const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+
+/** Whether a log message at `level` goes to a client that asked for `wanted` (undefined: none). */
+export function logWanted(wanted: string | undefined, level: unknown): boolean {
+  if (wanted === undefined) return false;
+  const w = LOG_LEVELS.indexOf(wanted);
+  const l = LOG_LEVELS.indexOf(String(level));
+  return w < 0 || l < 0 || l >= w;
 }
 
 /** The 2026-07-28 envelope claim of a request, or undefined for a legacy-era message. */
@@ -33,9 +75,11 @@ export function readEnvelope(params: Record<string, unknown> | undefined): Envel
   const version = meta[PROTOCOL_VERSION_META_KEY];
   if (typeof version !== 'string') return undefined;
   const caps = meta[CLIENT_CAPABILITIES_META_KEY];
+  const logLevel = meta[LOG_LEVEL_META_KEY];
   return {
     protocolVersion: version,
     clientCapabilities: typeof caps === 'object' && caps !== null ? (caps as Record<string, unknown>) : {},
+    ...(typeof logLevel === 'string' ? { logLevel } : {}),
   };
 }
 

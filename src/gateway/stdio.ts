@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { toRpcError } from './dispatcher.js';
 import type { Gateway } from './index.js';
-import { classify, errorResponse, INVALID_REQUEST, PARSE_ERROR, resultResponse, type JsonRpcRequest, type JsonRpcResponse } from './jsonrpc.js';
-import { LATEST_LEGACY_VERSION, MODERN_VERSION, readEnvelope } from './protocol.js';
+import { classify, errorResponse, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, resultResponse, type JsonRpcRequest, type JsonRpcResponse } from './jsonrpc.js';
+import { LATEST_LEGACY_VERSION, MODERN_METHODS, MODERN_VERSION, readEnvelope } from './protocol.js';
 import { abortSession, createSession } from './session.js';
 
 export interface StdioOptions {
@@ -64,8 +64,14 @@ export function serveStdio(gateway: Gateway, options: StdioOptions): Promise<voi
     } else {
       const envelope = readEnvelope(msg.params);
       if (envelope !== undefined) {
+        // SEP-2575: removed and unknown methods are not found in 2026-07-28 (over HTTP also a 404).
+        if (!MODERN_METHODS.has(msg.method)) {
+          write(errorResponse(msg.id, METHOD_NOT_FOUND, `Method not found: ${msg.method} (not a method of protocol ${MODERN_VERSION})`));
+          return;
+        }
         const modern = createSession('modern', MODERN_VERSION, `stdio-modern-${++modernCounter}`);
         modern.clientCapabilities = envelope.clientCapabilities;
+        modern.logLevel = envelope.logLevel;
         serve(modern, msg);
       } else {
         serve(session, msg);

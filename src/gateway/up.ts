@@ -48,7 +48,7 @@ export function maskToken(token: string): string {
 }
 
 function describeServer(s: HubServerStatus): string {
-  if (s.state === 'ready') return `  ✔ ${s.name}  ${s.transport}, ${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}`;
+  if (s.state === 'ready') return `  ✔ ${s.name}  ${s.transport}, ${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}${s.protocolVersion ? `, protocol ${s.protocolVersion}` : ''}`;
   if (s.state === 'disabled') return `  ○ ${s.name}  disabled (patchbay.disabled in its entry)`;
   return `  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}`;
 }

@@ -12,6 +12,7 @@ import { UriTemplate } from '@modelcontextprotocol/client';
 import type { PatchbayEntryOptions } from '../config/types.js';
 import type { GuardedItem, GuardedKind } from './guard.js';
 import { namespacedName } from './names.js';
+import { exposeToolUi, exposeUiUri, isUiUri, upstreamUiUri } from './ui-resources.js';
 
 type Item = Record<string, unknown> & { name: string };
 export type ToolItem = Item;
@@ -49,6 +50,10 @@ export interface Catalog {
   serverForUri(uri: string): string | undefined;
   /** The server that owns a template, by its exact `uriTemplate` (completion references it). */
   serverForTemplate(uriTemplate: string): string | undefined;
+  /** The server's own URI for one a client named (only `ui://` URIs differ: ui-resources.ts). */
+  upstreamUri(server: string, uri: string): string;
+  /** The URI clients see for one of the server's own. */
+  exposedUri(server: string, uri: string): string;
   /** Per server, the collisions that withheld some of its items. */
   problems: Map<string, string[]>;
   /** The same items with the server and upstream name of each, for guards (guard.ts). */
@@ -110,20 +115,23 @@ export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
     for (const tool of lists.tools) {
       if (!isToolAllowed(options, tool.name)) continue;
       const key = namespacedName(prefix, tool.name);
-      toolCandidates.push({ key, server, upstream: tool.name, item: { ...tool, name: key } });
+      toolCandidates.push({ key, server, upstream: tool.name, item: exposeToolUi(prefix, { ...tool, name: key }) as ToolItem });
     }
     for (const prompt of lists.prompts) {
       const key = namespacedName(prefix, prompt.name);
       promptCandidates.push({ key, server, upstream: prompt.name, item: { ...prompt, name: key } });
     }
-    // Resources keep their URIs (clients read by URI); only the display name is namespaced.
+    // Resources keep their URIs (clients read by URI); only the display name is namespaced,
+    // and ui:// URIs (MCP Apps) get a home per server, so two servers' views cannot collide.
     for (const resource of lists.resources) {
-      const item = { ...resource, name: namespacedName(prefix, resource.name) };
-      resourceCandidates.push({ key: resource.uri, server, upstream: resource.uri, item });
+      const uri = exposeUiUri(prefix, resource.uri);
+      const item = { ...resource, uri, name: namespacedName(prefix, resource.name) };
+      resourceCandidates.push({ key: uri, server, upstream: resource.uri, item });
     }
     for (const template of lists.templates) {
-      const item = { ...template, name: namespacedName(prefix, template.name) };
-      templateCandidates.push({ key: template.uriTemplate, server, upstream: template.uriTemplate, item });
+      const uriTemplate = exposeUiUri(prefix, template.uriTemplate);
+      const item = { ...template, uriTemplate, name: namespacedName(prefix, template.name) };
+      templateCandidates.push({ key: uriTemplate, server, upstream: template.uriTemplate, item });
     }
   }
 
@@ -141,6 +149,7 @@ export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
     template: parseTemplate(c.key),
   }));
 
+  const prefixes = new Map(inputs.map((i) => [i.server, i.options.prefix ?? i.server]));
   const entriesOf = (list: Candidate<Item>[]): GuardedItem[] => list.map((c) => ({ server: c.server, upstream: c.upstream, item: c.item }));
   return {
     entries: { tools: entriesOf(tools), prompts: entriesOf(prompts), resources: entriesOf(resources), templates: entriesOf(templates) },
@@ -156,9 +165,15 @@ export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
       for (const { server, template } of matchers) {
         if (template?.match(uri)) return server;
       }
+      // A view a tool links to need not be listed: its home names the server.
+      if (isUiUri(uri)) {
+        for (const [server, prefix] of prefixes) if (prefix !== '' && upstreamUiUri(prefix, uri) !== undefined) return server;
+      }
       return undefined;
     },
     serverForTemplate: (uriTemplate) => templateOwners.get(uriTemplate),
+    upstreamUri: (server, uri) => (isUiUri(uri) ? (upstreamUiUri(prefixes.get(server) ?? server, uri) ?? uri) : uri),
+    exposedUri: (server, uri) => (isUiUri(uri) ? exposeUiUri(prefixes.get(server) ?? server, uri) : uri),
     problems,
   };
 }

@@ -19,6 +19,7 @@ import { callerOf, createPendingRequests, routeServerRequest } from './server-re
 import { createRouter } from './router.js';
 import { prepareEntry } from './prepare-entry.js';
 import type { CallGuard } from './guard.js';
+import { createListenKeeper, type ListenKeeper } from './upstream-listen.js';
 
 export interface HubOptions {
   /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
@@ -61,6 +62,8 @@ export interface ServerRecord {
   supervisor: Supervisor | undefined;
   lists: ServerLists;
   log: Logger;
+  /** 2026-07-28 upstreams: the hub's subscriptions/listen stream (upstream-listen.ts). */
+  listen?: ListenKeeper;
 }
 
 /**
@@ -168,8 +171,9 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       return;
     }
     if (method === 'notifications/resources/updated') {
-      const uri = (params as { uri?: unknown } | undefined)?.uri;
-      if (typeof uri !== 'string') return;
+      const upstreamUri = (params as { uri?: unknown } | undefined)?.uri;
+      if (typeof upstreamUri !== 'string') return;
+      const uri = catalog.exposedUri(record.server.name, upstreamUri);
       const sessionIds = subscriptions.sessionsFor(uri);
       if (sessionIds.length > 0) emit({ type: 'resource_updated', uri, sessionIds });
       return;
@@ -210,6 +214,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
           log: (level, message) => log.log(level, message),
           clientCapabilities: CLIENT_CAPABILITIES,
           requestTimeoutMs: callTimeoutMs,
+          ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
         };
         return { entry: prepared.entry, options: connectOptions };
       },
@@ -220,19 +225,30 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
         record.lists = emptyLists();
         const kinds = Object.keys(connection.capabilities).length > 0 ? offeredKinds(connection.capabilities) : (['tools', 'prompts', 'resources', 'templates'] as const);
         await refresh(record, connection, kinds);
-        if (logLevel && connection.capabilities.logging) {
+        // 2026-07-28 removed logging/setLevel: the level travels in each request's envelope.
+        if (logLevel && connection.capabilities.logging && !String(connection.protocolVersion).startsWith('2026')) {
           await connection.request('logging/setLevel', { level: logLevel }).catch(() => undefined);
         }
         observe(record);
         rebuild(['tools', 'prompts', 'resources']);
+        if (String(connection.protocolVersion).startsWith('2026')) {
+          // Its notifications arrive only on a listen stream, subscribed URIs included.
+          record.listen?.close();
+          const mine = () => subscriptions.uris().filter((uri) => catalog.serverForUri(uri) === server.name).map((uri) => catalog.upstreamUri(server.name, uri));
+          record.listen = createListenKeeper(connection, mine, log);
+          await record.listen.refresh();
+          return;
+        }
         // Re-establish the upstream subscriptions a restart dropped: sessions still hold them.
         for (const uri of subscriptions.uris()) {
           if (catalog.serverForUri(uri) === server.name) {
-            await connection.request('resources/subscribe', { uri }, { timeoutMs: callTimeoutMs }).catch(() => undefined);
+            await connection.request('resources/subscribe', { uri: catalog.upstreamUri(server.name, uri) }, { timeoutMs: callTimeoutMs }).catch(() => undefined);
           }
         }
       },
       onDisconnected: () => {
+        record.listen?.close();
+        record.listen = undefined;
         record.lists = emptyLists();
         rebuild(['tools', 'prompts', 'resources']);
       },
@@ -252,6 +268,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     records,
     subscriptions,
     setLogLevel: (level) => (logLevel = level),
+    logLevel: () => logLevel,
     guards,
   });
 
@@ -289,8 +306,12 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       }
       for (const uri of subscriptions.dropSession(sessionId)) {
         const owner = catalog.serverForUri(uri);
-        const conn = owner ? records.get(owner)?.supervisor?.connection : undefined;
-        void conn?.request('resources/unsubscribe', { uri }).catch(() => undefined);
+        const record = owner ? records.get(owner) : undefined;
+        if (record?.listen) {
+          void record.listen.refresh();
+          continue;
+        }
+        void record?.supervisor?.connection?.request('resources/unsubscribe', { uri: catalog.upstreamUri(owner!, uri) }).catch(() => undefined);
       }
     },
     on(listener) {

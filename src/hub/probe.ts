@@ -92,6 +92,7 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       cwd,
       env,
       closeGraceMs: 500,
+      ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
     });
     const toolCount = await countTools(connection, Math.max(1, options.timeoutMs - (Date.now() - started)));
     const facts = connection.diagnostics();
@@ -166,4 +167,9 @@ async function countTools(connection: UpstreamConnection, timeoutMs: number): Pr
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The protocol era a server speaks, as `patchbay doctor` and `patchbay mcp list` name it. */
+export function eraOf(version: string): string {
+  return version.startsWith('2026') ? `${version} (stateless)` : `${version} (initialize)`;
 }

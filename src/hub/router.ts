@@ -13,12 +13,33 @@ import type { ServerRecord } from './hub.js';
 import type { CallOptions } from './supervisor.js';
 import { INVALID_PARAMS, METHOD_NOT_FOUND, RESOURCE_NOT_FOUND, SERVER_UNAVAILABLE } from './rpc-errors.js';
 import { redactJson } from './log/redact.js';
+import { callWithInput } from './input-required.js';
+import { mapUiUris } from './ui-resources.js';
+
+/** Requests whose 2026-07-28 answer may be input_required (SEP-2322). */
+const INPUT_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+/**
+ * What a 2026-07-28 upstream hears about the calling client. Capabilities: the ones the hub can
+ * relay (it relays elicitation, sampling, roots and extensions; not tasks, which it does not
+ * serve). Log level: a 2026-07-28 client's own, or none; a 2025-era client's setLevel, else the
+ * hub-wide one, else "info" — 2025-era clients get log messages unless they turn them down, and
+ * 2026-07-28 servers send none unless asked (SEP-2575).
+ */
+function envelopeOf(context: DownstreamContext, hubLevel: string | undefined): { clientCapabilities: Record<string, unknown>; logLevel?: string } {
+  const { tasks: _tasks, ...clientCapabilities } = context.clientCapabilities;
+  const modern = context.protocolVersion.startsWith('2026');
+  const logLevel = modern ? context.logLevel : (context.logLevel ?? hubLevel ?? 'info');
+  return logLevel ? { clientCapabilities, logLevel } : { clientCapabilities };
+}
 
 export interface RouterDeps {
   catalog(): Catalog;
   records: ReadonlyMap<string, ServerRecord>;
   subscriptions: Subscriptions;
   setLogLevel(level: string): void;
+  /** The level last set by any client's logging/setLevel (what 2025-era upstreams were told). */
+  logLevel(): string | undefined;
   /** Policy, pinning, secret scanning, audit (guard.ts); empty: the router skips them. */
   guards: readonly CallGuard[];
 }
@@ -47,9 +68,11 @@ export function createRouter(deps: RouterDeps) {
       call.onProgress = (progress) => context.notify('notifications/progress', { ...progress, progressToken: token });
     }
     const log = r.log;
+    if (String(r.supervisor!.connection?.protocolVersion).startsWith('2026')) call.envelope = envelopeOf(context, deps.logLevel());
     if (log.debugEnabled) log.log('debug', `-> ${method} ${JSON.stringify(redactJson(upstreamParams))} (session ${context.sessionId})`);
     try {
-      const result = await r.supervisor!.request(method, upstreamParams, call);
+      const send = (extra?: Params) => r.supervisor!.request(method, extra ? { ...upstreamParams, ...extra } : upstreamParams, call);
+      const result = INPUT_METHODS.has(method) ? await callWithInput(send, context, server) : await send();
       if (log.debugEnabled) log.log('debug', `<- ${method} result ${clip(JSON.stringify(redactJson(result)))}`);
       return result;
     } catch (error) {
@@ -89,17 +112,25 @@ export function createRouter(deps: RouterDeps) {
     const uri = params.uri;
     const owner = uriOwner(uri);
     const u = uri as string;
+    const listen = deps.records.get(owner)?.listen;
+    if (listen) {
+      // A 2026-07-28 upstream has no resources/subscribe: the URI joins its listen stream's filter.
+      const changed = method === 'resources/subscribe' ? deps.subscriptions.add(context.sessionId, u) : deps.subscriptions.remove(context.sessionId, u);
+      if (changed) await listen.refresh();
+      return {};
+    }
+    const upstream = deps.catalog().upstreamUri(owner, u);
     if (method === 'resources/subscribe') {
       if (deps.subscriptions.add(context.sessionId, u)) {
         try {
-          await forward(owner, method, { uri: u }, context);
+          await forward(owner, method, { uri: upstream }, context);
         } catch (error) {
           deps.subscriptions.remove(context.sessionId, u);
           throw error;
         }
       }
     } else if (deps.subscriptions.remove(context.sessionId, u)) {
-      await forward(owner, method, { uri: u }, context).catch(() => undefined);
+      await forward(owner, method, { uri: upstream }, context).catch(() => undefined);
     }
     return {};
   }
@@ -112,8 +143,9 @@ export function createRouter(deps: RouterDeps) {
       return forward(route.server, 'completion/complete', { ...params, ref: { ...ref, name: route.name } }, context);
     }
     if (ref?.type === 'ref/resource' && typeof ref.uri === 'string') {
-      const owner = deps.catalog().serverForTemplate(ref.uri) ?? uriOwner(ref.uri);
-      return forward(owner, 'completion/complete', params, context);
+      const catalog = deps.catalog();
+      const owner = catalog.serverForTemplate(ref.uri) ?? uriOwner(ref.uri);
+      return forward(owner, 'completion/complete', { ...params, ref: { ...ref, uri: catalog.upstreamUri(owner, ref.uri) } }, context);
     }
     throw new HubRpcError(INVALID_PARAMS, 'completion/complete needs ref {type: "ref/prompt", name} or {type: "ref/resource", uri}');
   }
@@ -124,10 +156,19 @@ export function createRouter(deps: RouterDeps) {
     await Promise.all(
       [...deps.records.values()].map(async (r) => {
         const conn = r.supervisor?.connection;
-        if (conn?.capabilities.logging) await r.supervisor!.request('logging/setLevel', { level: params.level }).catch(() => undefined);
+        // 2026-07-28 upstreams get the level in each request's envelope instead (envelopeOf).
+        if (conn?.capabilities.logging && !String(conn.protocolVersion).startsWith('2026')) {
+          await r.supervisor!.request('logging/setLevel', { level: params.level }).catch(() => undefined);
+        }
       }),
     );
     return {};
+  }
+
+  /** A result as clients see it: the server's ui:// URIs in their exposed form (ui-resources.ts). */
+  function exposeUris(server: string, result: unknown): unknown {
+    const catalog = deps.catalog();
+    return mapUiUris(result, (uri) => catalog.exposedUri(server, uri));
   }
 
   const filters = deps.guards.filter((g) => g.filter !== undefined);
@@ -201,11 +242,14 @@ export function createRouter(deps: RouterDeps) {
           // MCP 2025-11-25: an unknown tool is a protocol error (-32602), not a tool result.
           throw new HubRpcError(INVALID_PARAMS, `Unknown ${isTool ? 'tool' : 'prompt'}: ${String(name)}`);
         }
-        if (callGuards.length > 0) return guarded(method, found.server, found.name, params, context);
-        return forward(found.server, method, { ...params, name: found.name }, context);
+        const result = callGuards.length > 0 ? await guarded(method, found.server, found.name, params, context) : await forward(found.server, method, { ...params, name: found.name }, context);
+        return exposeUris(found.server, result);
       }
-      case 'resources/read':
-        return forward(uriOwner(params.uri), method, params, context);
+      case 'resources/read': {
+        const owner = uriOwner(params.uri);
+        const result = await forward(owner, method, { ...params, uri: catalog.upstreamUri(owner, params.uri as string) }, context);
+        return exposeUris(owner, result);
+      }
       case 'resources/subscribe':
       case 'resources/unsubscribe':
         return subscribe(method, params, context);

@@ -41,6 +41,17 @@ export interface DownstreamContext {
   signal: AbortSignal;
   /** The client's protocol version, for bridging eras. */
   protocolVersion: string;
+  /**
+   * The log level this client asked for: `logging/setLevel` on a 2025-era session, the request's
+   * `_meta` logLevel in 2026-07-28 (absent there: the client wants no log messages).
+   */
+  logLevel?: string;
+  /**
+   * 2026-07-28 clients: asks for several inputs in one input_required round, keyed as given,
+   * and resolves with the answers under the same keys (input-required.ts). Absent: the hub asks
+   * with one request() per input.
+   */
+  input?(requests: Record<string, { method: string; params?: unknown }>): Promise<Record<string, unknown>>;
   /** Notification to this client: notifications/progress, notifications/message, ... */
   notify(method: string, params: unknown): void;
   /** Request to this client (elicitation/create, sampling/createMessage, roots/list). */

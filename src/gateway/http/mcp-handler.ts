@@ -19,14 +19,15 @@ import {
   PARSE_ERROR,
   resultResponse,
   TRANSPORT_ERROR,
-  UNSUPPORTED_PROTOCOL_VERSION,
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from '../jsonrpc.js';
-import { ALL_VERSIONS, MODERN_VERSION, readEnvelope, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
+import { ALL_VERSIONS, MODERN_VERSION, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
+import { MISSING_REQUIRED_CLIENT_CAPABILITY } from '../modern-call.js';
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
+import { gateModernPost } from './era-gate.js';
 import { createSessionStreams, type ResumeOptions, type SessionStreams } from './session-streams.js';
 import { sseMessage } from './sse.js';
 
@@ -96,7 +97,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       (result) => exchange.finish(resultResponse(request.id, result)),
       (error: unknown) => {
         const e = toRpcError(error);
-        exchange.finish(errorResponse(request.id, e.code, e.message, e.data));
+        // SEP-2575 puts HTTP 400 on a missing client capability wherever it is found.
+        const status = session.era === 'modern' && e.code === MISSING_REQUIRED_CLIENT_CAPABILITY ? 400 : 200;
+        exchange.finish(errorResponse(request.id, e.code, e.message, e.data), status);
       },
     );
   }
@@ -153,21 +156,20 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const msg = message as JsonRpcRequest;
     const accept = req.headers.accept;
     const canStream = accept === undefined || accept.includes('text/event-stream') || accept.includes('*/*');
-    const envelope = kind === 'response' ? undefined : readEnvelope(msg.params);
     const sessionId = req.headers[SESSION_HEADER] as string | undefined;
+    const id = kind === 'request' ? msg.id : null;
 
-    if (envelope !== undefined && sessionId === undefined) {
-      if (kind !== 'request') {
-        res.writeHead(202).end();
-        return;
-      }
-      if (envelope.protocolVersion !== MODERN_VERSION) {
-        const supported = { supported: ALL_VERSIONS, requested: envelope.protocolVersion };
-        sendJson(res, 400, errorResponse(msg.id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${envelope.protocolVersion}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, supported));
-        return;
-      }
+    // 2026-07-28 or not, and the checks that revision puts on a request (era-gate.ts).
+    const gate = kind === 'response' ? { kind: 'legacy' as const } : gateModernPost(req, msg, kind, () => hub.capabilities());
+    if (gate.kind === 'reply') {
+      if (gate.body === undefined) res.writeHead(gate.status).end();
+      else sendJson(res, gate.status, gate.body);
+      return;
+    }
+    if (gate.kind === 'modern') {
       const session = createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`);
-      session.clientCapabilities = envelope.clientCapabilities;
+      session.clientCapabilities = gate.envelope.clientCapabilities;
+      session.logLevel = gate.envelope.logLevel;
       if (msg.method === 'subscriptions/listen') listen(session, msg, res);
       else serve(session, msg, res, canStream);
       return;

@@ -43,6 +43,18 @@ export interface RequestOptions {
    * an AbortController and the connection's backstop timer per call.
    */
   bindCancel?: (cancel: (reason: unknown) => void) => void;
+  /**
+   * 2026-07-28 upstreams only: the calling client's capabilities and log level, sent in the
+   * request's `_meta` envelope in place of Patchbay's own. Ignored on 2025-era connections.
+   */
+  envelope?: { clientCapabilities?: Record<string, unknown>; logLevel?: string };
+}
+
+/** An open 2026-07-28 `subscriptions/listen` stream to an upstream. */
+export interface UpstreamSubscription {
+  /** What the server agreed to send (notifications/subscriptions/acknowledged). */
+  honored: Record<string, unknown>;
+  close(): Promise<void>;
 }
 
 export interface UpstreamConnection {
@@ -55,6 +67,11 @@ export interface UpstreamConnection {
   /** A JSON-RPC request; resolves with its result, rejects with the server's JSON-RPC error. */
   request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown>;
   notify(method: string, params?: unknown): Promise<void>;
+  /**
+   * 2026-07-28: opens a `subscriptions/listen` stream (SEP-2575); its notifications arrive on
+   * onNotification like any other. `onEnd` hears how it ended ('graceful', 'remote', 'local').
+   */
+  listen?(filter: Record<string, unknown>, onEnd?: (how: string) => void): Promise<UpstreamSubscription>;
   /** Server-to-client notifications (list_changed, resources/updated, message, ...). */
   onNotification?: (method: string, params: unknown) => void;
   /** Server-to-client requests (elicitation/create, sampling/createMessage, roots/list). */
@@ -76,8 +93,12 @@ export interface ConnectOptions {
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   /** Capabilities Patchbay advertises to the server (elicitation, sampling, roots): the hub passes what its clients offer. Default none. */
   clientCapabilities?: Record<string, unknown>;
-  /** 'auto' probes server/discover (2026-07-28) and falls back to initialize; default 'auto' for http, 'legacy' for stdio and sse. */
-  negotiation?: 'auto' | 'legacy';
+  /**
+   * 'auto' probes server/discover (2026-07-28) and falls back to initialize; '2026-07-28' pins
+   * that revision; '2025-11-25' (or 'legacy') always initializes. Default 'auto' for http,
+   * 'legacy' for stdio and sse (an entry's `patchbay.protocol` overrides it).
+   */
+  negotiation?: 'auto' | 'legacy' | '2026-07-28' | '2025-11-25';
   /** Default per-request timeout when a request gives none (the SDK's default is 60 s). */
   requestTimeoutMs?: number;
   /** stdio: wait this long after closing stdin, and again after SIGTERM, before escalating. Default 2000 ms. */

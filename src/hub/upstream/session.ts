@@ -7,6 +7,7 @@
  */
 import { Client, ProtocolError, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { z } from 'zod';
+import { installLenientReading } from './lenient.js';
 import type {
   ConnectOptions,
   RequestOptions,
@@ -37,8 +38,11 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
     capabilities: (options.clientCapabilities ?? {}) as never,
     // stdio and legacy SSE default to the initialize handshake: probing server/discover in place
     // on a 2025-era stdio server can cost a whole timeout if it ignores unknown requests.
-    versionNegotiation: { mode: options.negotiation ?? (link.kind === 'http' ? 'auto' : 'legacy') },
+    versionNegotiation: { mode: negotiationMode(options.negotiation, link.kind) },
   });
+  const isModern = () => String(client.getNegotiatedProtocolVersion() ?? '').startsWith('2026');
+  // Before connect: the SDK Client's decoder must only ever see repaired results (lenient.ts).
+  installLenientReading(link.transport, { isModern, warn: (message) => options.log?.('warn', message) });
 
   let closeReported = false;
   let closing = false;
@@ -70,9 +74,21 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
         requestOptions.bindCancel((reason) => controller.abort(reason));
         signal = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
       }
-      return client.request({ method, params: params as Record<string, unknown> | undefined }, anyResult, {
+      let outMethod = method;
+      let outParams = params as Record<string, unknown> | undefined;
+      const modern = isModern();
+      if (modern) {
+        // 2026-07-28 removed ping (SEP-2575): server/discover is the cheapest request that shows
+        // the server is alive, and the health check only needs an answer.
+        if (method === 'ping') outMethod = 'server/discover';
+        if (requestOptions.envelope) outParams = withEnvelope(outParams, requestOptions.envelope);
+      }
+      const result = await client.request({ method: outMethod, params: outParams }, anyResult, {
         signal,
         timeout: requestOptions.timeoutMs ?? options.requestTimeoutMs,
+        // SEP-2322: an input_required answer comes back to the hub, which relays it to the
+        // client that made the call; the SDK must not fulfil it with handlers of its own.
+        ...(modern && INPUT_METHODS.has(method) ? { allowInputRequired: true } : {}),
         ...(requestOptions.onProgress
           ? {
               onprogress: (progress: Record<string, unknown>) => requestOptions.onProgress?.(progress),
@@ -80,6 +96,12 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
             }
           : {}),
       });
+      return outMethod === method ? result : {};
+    },
+    async listen(filter, onEnd) {
+      const subscription = await client.listen(filter as never);
+      void subscription.closed.then((how) => onEnd?.(how));
+      return { honored: subscription.honoredFilter as Record<string, unknown>, close: () => subscription.close() };
     },
     async notify(method: string, params?: unknown) {
       await client.notification({ method, params: params as Record<string, unknown> | undefined });
@@ -135,6 +157,29 @@ export async function openSession(name: string, link: UpstreamLink, options: Con
   }
   options.log?.('info', `connected: ${connection.serverInfo?.name ?? '?'} ${connection.serverInfo?.version ?? ''}, protocol ${connection.protocolVersion}`);
   return connection;
+}
+
+/** The methods whose 2026-07-28 answer may be input_required (SEP-2322). */
+const INPUT_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+function negotiationMode(choice: ConnectOptions['negotiation'], kind: UpstreamTransportKind): 'auto' | 'legacy' | { pin: string } {
+  if (choice === '2026-07-28') return { pin: '2026-07-28' };
+  if (choice === '2025-11-25' || choice === 'legacy') return 'legacy';
+  if (choice === 'auto') return 'auto';
+  return kind === 'http' ? 'auto' : 'legacy';
+}
+
+/**
+ * The calling client's side of the 2026-07-28 envelope, laid over the SDK Client's own (its
+ * user-supplied _meta keys win): the upstream then checks the capabilities of the client that
+ * is really asking (and answers -32021 for one that lacks them), and logs only at the level
+ * that client asked for (SEP-2575).
+ */
+function withEnvelope(params: Record<string, unknown> | undefined, envelope: NonNullable<RequestOptions['envelope']>): Record<string, unknown> {
+  const meta: Record<string, unknown> = { ...(params?._meta as Record<string, unknown> | undefined) };
+  if (envelope.clientCapabilities) meta['io.modelcontextprotocol/clientCapabilities'] = envelope.clientCapabilities;
+  if (envelope.logLevel) meta['io.modelcontextprotocol/logLevel'] = envelope.logLevel;
+  return { ...params, _meta: meta };
 }
 
 /** Standard 2025-era requests forwarded as they are; anything else goes through the SDK Client. */
