@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PatchbayError } from '../errors.js';
 import { patchbayPaths } from '../paths.js';
 import { expandEntry, loadRegistry, resolveServers, type ConfigProblem } from '../config/registry.js';
-import { redactKnownSecrets, secretValuesOf } from '../config/redact.js';
+import { redactKnownSecrets, secretValuesOf } from '../secrets/redact/index.js';
 import type { ScopedServer } from '../config/types.js';
 import { probeServer, type ProbeResult } from '../hub/probe.js';
 import { renderReport } from './render.js';

@@ -12,7 +12,7 @@ import { buildCatalog, emptyLists, type Catalog, type ServerLists } from './cata
 import { createSupervisor, type ConnectFn, type PingOptions, type Supervisor } from './supervisor.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { createHubLogs, type HubLogs, type LogLevel, type Logger } from './log/hub-logs.js';
-import { redactJson, secretValuesOf } from './log/redact.js';
+import { redactJson, secretValuesOf } from '../secrets/redact/index.js';
 import { offeredKinds, readLists, type ListKind } from './list-all.js';
 import { createSubscriptions } from './subscriptions.js';
 import { callerOf, createPendingRequests, routeServerRequest } from './server-requests.js';

@@ -3,7 +3,7 @@ import { PatchbayError } from '../../errors.js';
 import { saveClientSecret } from '../../config/credentials.js';
 import { parseJsonText, formatLocated } from '../../config/json-text.js';
 import { findProjectRoot } from '../../config/locations.js';
-import { redactArgs, redactUrl } from '../../config/redact.js';
+import { redactArgs, redactUrl } from '../../secrets/redact/index.js';
 import { fieldName, validateEntry } from '../../config/schema.js';
 import { addServers } from '../../config/scopes.js';
 import type { Scope, ServerEntry } from '../../config/types.js';

@@ -9,7 +9,7 @@ import { SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontext
 import { expandEntry } from '../../config/registry.js';
 import { isStdioEntry, type RemoteEntry, type ServerEntry, type StdioEntry } from '../../config/types.js';
 import { createRecordingFetch } from './http-fetch.js';
-import { createRedactor, secretValuesOf, type Redactor } from './redact.js';
+import { createRedactor, secretValuesOf, type Redactor } from '../../secrets/redact/index.js';
 import { openSession, type UpstreamLink } from './session.js';
 import { createStdioTransport } from './stdio-transport.js';
 
