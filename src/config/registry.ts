@@ -3,7 +3,7 @@
  * host applies to it (claude-code-config-files.md). Other modules (doctor, hub, gateway) code
  * against these signatures; writing lives in ./scopes.ts.
  */
-import { expandEntry as expand, type Expansion as ExpansionResult } from './expand.js';
+import { expandEntry as expand, type Expansion as ExpansionResult, type ResolvedReferences } from './expand.js';
 import { claudeDesktopConfigPath, claudeJsonPath, findProjectRoot, mcpJsonPath, projectSettingsLocalPath } from './locations.js';
 import { approvalOf, collectServers, loadJsonFile, readApprovals, valueAt } from './sources.js';
 import { isJsonObject } from './store/json-file.js';
@@ -85,6 +85,6 @@ export function resolveServers(registry: Registry, options: { includeUnapproved?
 export type Expansion = ExpansionResult;
 
 /** Expands ${VAR} and ${VAR:-default} in command, args, env, url and headers. Never written back. */
-export function expandEntry(entry: ServerEntry, env: NodeJS.ProcessEnv = process.env): Expansion {
-  return expand(entry, env);
+export function expandEntry(entry: ServerEntry, env: NodeJS.ProcessEnv = process.env, resolved?: ResolvedReferences): Expansion {
+  return expand(entry, env, resolved);
 }

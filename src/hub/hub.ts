@@ -19,6 +19,8 @@ import { callerOf, createPendingRequests, routeServerRequest } from './server-re
 import { createRouter } from './router.js';
 import { prepareEntry } from './prepare-entry.js';
 import type { CallGuard } from './guard.js';
+import { resolveEntryReferences } from '../secrets/references.js';
+import type { SecretStore } from '../secrets/store/secret-store.js';
 
 export interface HubOptions {
   /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
@@ -47,6 +49,8 @@ export interface HubOptions {
   connect?: ConnectFn;
   /** Policy, pinning, secret scanning and audit, in order (guard.ts). Default none. */
   guards?: readonly CallGuard[];
+  /** Where `${secret:NAME}` references resolve (default: the user's store, opened when an entry needs it). */
+  secrets?: SecretStore;
 }
 
 export interface HubStats {
@@ -86,6 +90,9 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
   let clients: ClientDirectory | undefined;
   const ping: PingOptions = { intervalMs: 30_000, timeoutMs: 10_000, failures: 3, ...options.ping };
   const guards = options.guards ?? [];
+  let openedStore: Promise<SecretStore> | undefined;
+  const secretStore = (): Promise<SecretStore> =>
+    options.secrets ? Promise.resolve(options.secrets) : (openedStore ??= import('../secrets/store/open-store.js').then((m) => m.openSecretStore({ env: hubEnv })));
 
   /** Guards see a server's fresh lists before any client does (pinning, scanning). */
   function observe(record: ServerRecord): void {
@@ -200,9 +207,10 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       callTimeoutMs,
       restart: options.restart,
       ping,
-      prepare: () => {
-        const prepared = prepareEntry(server, { hubEnv, passEnv: options.passEnv });
-        secrets.splice(0, secrets.length, ...new Set([...secretValuesOf(server.entry), ...secretValuesOf(prepared.entry)]));
+      prepare: async () => {
+        const references = await resolveEntryReferences(server, { store: secretStore, env: hubEnv, cwd: options.cwd ?? process.cwd() });
+        const prepared = prepareEntry(server, { hubEnv, passEnv: options.passEnv, references: references.values });
+        secrets.splice(0, secrets.length, ...new Set([...secretValuesOf(server.entry), ...secretValuesOf(prepared.entry), ...references.secretValues]));
         const connectOptions: ConnectOptions = {
           timeoutMs: options.connectTimeoutMs ?? 30_000,
           cwd: options.cwd,
@@ -210,6 +218,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
           log: (level, message) => log.log(level, message),
           clientCapabilities: CLIENT_CAPABILITIES,
           requestTimeoutMs: callTimeoutMs,
+          secretValues: references.secretValues,
         };
         return { entry: prepared.entry, options: connectOptions };
       },

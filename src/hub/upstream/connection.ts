@@ -82,13 +82,15 @@ export interface ConnectOptions {
   requestTimeoutMs?: number;
   /** stdio: wait this long after closing stdin, and again after SIGTERM, before escalating. Default 2000 ms. */
   closeGraceMs?: number;
+  /** More values to mask in stderr, logs and errors: what `${secret:…}` and `${cmd:…}` resolved to. */
+  secretValues?: readonly string[];
 }
 
 /** Connects and completes the handshake; on failure throws an UpstreamConnectError. */
 export async function connectUpstream(name: string, entry: ServerEntry, options: ConnectOptions): Promise<UpstreamConnection> {
   const env = options.env ?? process.env;
   const { entry: expanded } = expandEntry(entry, env);
-  const redact = createRedactor(secretValuesOf(expanded));
+  const redact = createRedactor([...secretValuesOf(expanded), ...(options.secretValues ?? [])]);
   let link: UpstreamLink;
   try {
     link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options) : httpLink(expanded, options);
