@@ -5,6 +5,7 @@
  * strict, so a typo like `allowtools` is reported instead of silently doing nothing.
  */
 import { z } from 'zod';
+import { secretsPolicySchema } from '../secrets/traffic/policy.js';
 import type { ServerEntry } from './types.js';
 
 /** Claude Code's rule for server names. */
@@ -27,8 +28,9 @@ const patchbayOptions = z.strictObject(
     denyTools: z.array(z.string(), { error: 'must be an array of tool names' }).optional(),
     prefix: z.string({ error: 'must be a string' }).optional(),
     timeoutMs: z.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').optional(),
+    secrets: secretsPolicySchema.optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs` : 'must be an object') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs, secrets` : 'must be an object') },
 );
 
 const stdioSchema = z.looseObject({

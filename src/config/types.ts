@@ -4,6 +4,8 @@
  * which hosts ignore because they ignore unknown keys.
  */
 
+import type { SecretsPolicy } from '../secrets/traffic/policy.js';
+
 /** Claude Code's scopes, plus Claude Desktop's file as a read-only source. */
 export type Scope = 'local' | 'project' | 'user';
 export type SourceKind = Scope | 'claude-desktop';
@@ -19,6 +21,8 @@ export interface PatchbayEntryOptions {
   prefix?: string;
   /** Per-call timeout in milliseconds. */
   timeoutMs?: number;
+  /** What to do with secrets in this server's traffic (src/secrets/traffic/policy.ts). */
+  secrets?: SecretsPolicy;
 }
 
 interface EntryBase {

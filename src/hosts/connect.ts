@@ -8,7 +8,7 @@
  * up once before Patchbay first changes it; what connect did is recorded in Patchbay's data dir.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { claudeJsonPath } from '../config/locations.js';
@@ -16,7 +16,7 @@ import { findProjectRoot } from '../config/locations.js';
 import { writeFileAtomic } from '../config/store/atomic-write.js';
 import { isJsonObject, updateJsonFile, type JsonObject } from '../config/store/json-file.js';
 import { PatchbayError } from '../errors.js';
-import { patchbayPaths } from '../paths.js';
+import { ensurePrivateDir, patchbayPaths } from '../paths.js';
 import { GATEWAY_ENTRY_NAME, resolveHost, type HostTarget } from './targets.js';
 
 interface ConnectRecord {
@@ -119,7 +119,7 @@ export async function connectHost(options: { host: string; cwd: string; import?:
     return { changed: !unchanged, result: undefined };
   }, { backup: true, createMode: 0o600 });
 
-  await mkdir(join(patchbayPaths().data, 'hosts'), { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(join(patchbayPaths().data, 'hosts'));
   await writeFileAtomic(recordPath(target), JSON.stringify(record, null, 2), { mode: 0o600 });
   return { target, imported, kept, replacedOther };
 }

@@ -48,6 +48,11 @@ export function isOnlyReference(value: string): boolean {
   return rest === '' || /^(Bearer|Basic|Token|Bot)$/i.test(rest);
 }
 
+/** Already masked: `***` or `[REDACTED:rule]`. Finding it again would mask the text around it. */
+export function isMasked(value: string): boolean {
+  return /^\*+$|^\[REDACTED(?::[^\]]*)?\]$/.test(value);
+}
+
 /** The value without an auth scheme word in front (`Bearer abc` → `abc`). */
 export function stripScheme(value: string): string {
   return value.trim().replace(/^(Bearer|Basic|Token|Bot)\s+/i, '');
@@ -111,7 +116,7 @@ function table(chars: string, whitespace: boolean): Uint8Array {
 /** Ends the userinfo part of a URL. */
 const URL_STOP = table('/?#@"\'<>', true);
 /** Ends a query parameter's value. */
-const VALUE_STOP = table('&#"\'<>', true);
+const VALUE_STOP = table('&#"\'<>;,()`', true);
 /** Cannot be part of a query parameter's name. */
 const KEY_STOP = table('=&#"\'<>?', true);
 const isIn = (t: Uint8Array, code: number) => code < 128 && t[code] === 1;
@@ -141,7 +146,7 @@ export function urlCredentialSpans(text: string): Span[] {
     while (colon < end && text.charCodeAt(colon) !== 58 /* : */) colon++;
     if (colon >= end) continue;
     const password = text.slice(colon + 1, end);
-    if (password === '' || isOnlyReference(decodeSafe(password))) continue;
+    if (password === '' || isMasked(password) || isOnlyReference(decodeSafe(password))) continue;
     spans.push({ ruleId: 'url-credentials', start: colon + 1, end });
   }
   for (let eq = text.indexOf('='); eq !== -1; eq = text.indexOf('=', eq + 1)) {
@@ -156,7 +161,7 @@ export function urlCredentialSpans(text: string): Span[] {
     let valueEnd = eq + 1;
     while (valueEnd < text.length && !isIn(VALUE_STOP, text.charCodeAt(valueEnd))) valueEnd++;
     const value = text.slice(eq + 1, valueEnd);
-    if (value === '' || isOnlyReference(decodeSafe(value))) continue;
+    if (value === '' || isMasked(value) || isOnlyReference(decodeSafe(value))) continue;
     spans.push({ ruleId: 'url-credentials', start: eq + 1, end: valueEnd });
   }
   return spans;

@@ -5,10 +5,11 @@
  * jsonc-parser's modify/applyEdits, under the file's lock: only that value changes, every other
  * byte of the file (key order, number spellings, escapes, a BOM) stays as it was.
  */
-import { chmod, copyFile, mkdir, stat } from 'node:fs/promises';
+import { chmod, copyFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyEdits, modify, parse, type JSONPath } from 'jsonc-parser';
 import { PatchbayError } from '../../errors.js';
+import { ensurePrivateDir } from '../../paths.js';
 import { backupDir, backupName } from '../../config/store/backup.js';
 import { removeLeftoverTempFiles, writeFileAtomic } from '../../config/store/atomic-write.js';
 import { withFileLock } from '../../config/store/file-lock.js';
@@ -156,7 +157,7 @@ async function chooseName(store: SecretStore, item: Planned, wanted: string | un
 
 /** A private copy of the file before this change (it still holds the literal: delete it once you are satisfied). */
 async function backup(file: string): Promise<string> {
-  await mkdir(backupDir(), { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(backupDir());
   const target = join(backupDir(), `${backupName(file)}.before-secrets-move.${Date.now()}`);
   await copyFile(file, target);
   await chmod(target, 0o600);

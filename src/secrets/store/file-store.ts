@@ -9,9 +9,10 @@
  *   { "version": 1, "cipher": "aes-256-gcm", "check": {iv, tag, data},
  *     "secrets": { "GITHUB_TOKEN": { "backend": "file", "setAt": "…", "updatedAt": "…", "iv": …, "tag": …, "data": … } } }
  */
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PatchbayError } from '../../errors.js';
+import { ensurePrivateDir } from '../../paths.js';
 import { removeLeftoverTempFiles, writeFileAtomic } from '../../config/store/atomic-write.js';
 import { withFileLock } from '../../config/store/file-lock.js';
 import { readTextIfExists } from '../../config/store/json-file.js';
@@ -124,7 +125,7 @@ export function createFileSecretStore(options: FileSecretStoreOptions): SecretSt
 
   /** A locked read-modify-write of the file; the file and its folder stay owner-only. */
   async function update<T>(change: (data: StoreFile) => Promise<{ changed: boolean; result: T }>): Promise<T> {
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await ensurePrivateDir(dirname(file));
     return withFileLock(file, async (assertHeld) => {
       await removeLeftoverTempFiles(file);
       const data = await read();

@@ -5,9 +5,10 @@
  * it makes every stored value unreadable, so creation cannot race (link(2) fails if it exists).
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { chmod, link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PatchbayError } from '../../errors.js';
+import { ensurePrivateDir } from '../../paths.js';
 import { KEY_BYTES } from './cipher.js';
 
 export interface StoreKey {
@@ -64,7 +65,7 @@ export async function readKeyFile(file: string): Promise<StoreKey | undefined> {
 export async function readOrCreateKeyFile(file: string): Promise<StoreKey> {
   const existing = await readKeyFile(file);
   if (existing) return existing;
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(dirname(file));
   const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   await writeFile(temp, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   await chmod(temp, 0o600);
