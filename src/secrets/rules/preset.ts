@@ -79,8 +79,14 @@ export function hasAnchor(text: string): boolean {
   return false;
 }
 
-/** The scanner rules of the preset (the preset also holds a filter for `secretlint-disable` comments, which traffic has no use for). */
-export const PRESET_SCANNERS: readonly SecretLintRuleCreator[] = (presetRules as unknown as SecretLintRuleCreator[]).filter((r) => r.meta.type === 'scanner');
+/**
+ * The rules that find secrets. The preset also holds `filter-comments`, which only turns findings
+ * off after a `secretlint-disable` comment: honoured in files (`patchbay scan` runs the core),
+ * never in traffic, where a server could write the comment to switch the scan off.
+ */
+export const PRESET_SCANNERS: readonly SecretLintRuleCreator[] = (presetRules as unknown as SecretLintRuleCreator[]).filter(
+  (r) => r.meta.type === 'scanner' && r.meta.id !== '@secretlint/secretlint-rule-filter-comments',
+);
 
 interface Instance {
   ruleId: string;
@@ -113,7 +119,11 @@ function runRules(content: string, ext: string): RuleHit[] {
   for (const { handler } of ruleInstances()) {
     // Every scanner is synchronous for text; only the GCP rule's .p12 branch is async, and it
     // needs a file path this source does not have.
-    void handler.file?.(source);
+    try {
+      void handler.file?.(source);
+    } catch {
+      // A rule that trips over odd input must not fail the call; the other rules still ran.
+    }
   }
   return hits.map((hit) => narrow(content, hit));
 }
