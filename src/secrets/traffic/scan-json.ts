@@ -35,12 +35,13 @@ export function scanJson(value: unknown, root: string, options: JsonScanOptions)
   const findings: TrafficFinding[] = [];
 
   function visitString(text: string, path: string, key: string | undefined): string {
-    if (key !== undefined && !options.allow.has('secret-name') && isSecretName(key) && looksLikeCredential(text, true)) {
+    const spans = findSecrets(text, { known: options.known }).filter((s) => !options.allow.has(s.ruleId));
+    if (spans.length === 0) {
+      // No pattern knows it, but the field's name says it is a credential (and it looks like one).
+      if (key === undefined || options.allow.has('secret-name') || !isSecretName(key) || !looksLikeCredential(text, true)) return text;
       findings.push({ ruleId: 'secret-name', path });
       return options.redact ? marker('secret-name') : text;
     }
-    const spans = findSecrets(text, { known: options.known }).filter((s) => !options.allow.has(s.ruleId));
-    if (spans.length === 0) return text;
     for (const span of spans) findings.push({ ruleId: span.ruleId, path });
     return options.redact ? replaceSpans(text, spans, marker) : text;
   }
