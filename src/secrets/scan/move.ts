@@ -95,7 +95,7 @@ function split(literal: string): Pick<Planned, 'value' | 'reference'> {
 function defaultSecretName(server: string, field: string): string {
   const [kind, name] = field.split(/\.(.*)/s) as [string, string];
   const base = name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-  const plain = kind === 'headers' && /^(AUTHORIZATION|COOKIE)$/.test(base) ? `${server}_${base}` : base;
+  const plain = kind === 'headers' && /^(AUTHORIZATION|COOKIE)$/.test(base) ? `${server.toUpperCase()}_${base}` : base;
   const safe = plain.replace(/[^A-Za-z0-9_.-]/g, '_');
   return /^[A-Za-z_]/.test(safe) ? safe : `_${safe}`;
 }
