@@ -21,7 +21,7 @@ const NAMED = 'Pv7-named-Rt9xQm3';
 
 interface Layout {
   sandbox: Sandbox;
-  files: Record<string, string>;
+  files: Record<'claudeJson' | 'mcpJson' | 'desktop' | 'cursor' | 'cursorProject' | 'vscode' | 'vscodeUser' | 'patchbay', string>;
   cli: (args: string[], input?: string) => ReturnType<typeof runCli>;
 }
 

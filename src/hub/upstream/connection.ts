@@ -117,7 +117,8 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
       ...facts,
       // Killed by our own shutdown: that exit status says nothing about the server.
       ...(stillUp ? { exitCode: undefined, signal: undefined } : {}),
-      error: facts.error ?? redactError(error, redact),
+      // The recorded fetch error quotes the URL whole, credentials included (issue 9, item 3).
+      error: redactError(facts.error ?? error, redact),
       ...(timedOut ? { timedOut: true } : {}),
     };
     throw new UpstreamConnectError(`${name}: ${describeExit(exit, options.timeoutMs)}`, exit);
