@@ -9,6 +9,8 @@
  *   stored-secret    a value of the user's own secret store (scanner.ts), whatever it looks like
  */
 
+import { createAnchorSet } from './anchors.js';
+
 /** Protocol keys whose names look secret but hold none (MCP 2025-11-25 schema, Anthropic API). */
 const PROTOCOL_KEYS = new Set(['progresstoken', 'maxtokens', 'max_tokens', 'cursor', 'nextcursor', 'keywords', 'idempotencykey', 'cachekey']);
 
@@ -90,12 +92,12 @@ export interface Span {
  * formats (an old `sk-` key, a key cut short in an error message).
  */
 const KEY_PREFIX = /(?<![A-Za-z0-9_-])(?:(?:sk|rk)-[A-Za-z0-9_-]{10,}|gh[pousr]_[A-Za-z0-9_]{10,}|github_pat_[A-Za-z0-9_]{10,}|xox[abpr]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{10,}|glpat-[0-9A-Za-z_-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16})(?![A-Za-z0-9_-])/g;
-const KEY_PREFIX_ANCHORS = ['sk-', 'rk-', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'xoxa-', 'xoxb-', 'xoxp-', 'xoxr-', 'AIza', 'glpat-', 'AKIA', 'ASIA'];
+const KEY_PREFIX_ANCHORS = createAnchorSet(['sk-', 'rk-', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'xoxa-', 'xoxb-', 'xoxp-', 'xoxr-', 'AIza', 'glpat-', 'AKIA', 'ASIA']);
 /** AWS's documented example key id is not a secret. */
 const KNOWN_EXAMPLES = new Set(['AKIAIOSFODNN7EXAMPLE']);
 
 export function apiKeyPrefixSpans(text: string): Span[] {
-  if (!KEY_PREFIX_ANCHORS.some((a) => text.includes(a))) return [];
+  if (!KEY_PREFIX_ANCHORS.has(text)) return [];
   const spans: Span[] = [];
   KEY_PREFIX.lastIndex = 0;
   for (let m = KEY_PREFIX.exec(text); m; m = KEY_PREFIX.exec(text)) {
@@ -105,6 +107,8 @@ export function apiKeyPrefixSpans(text: string): Span[] {
 }
 
 /** Query parameters that carry credentials whatever isSecretName says (`code` is an OAuth code). */
+/** Every name SECRET_QUERY_PARAMS or isSecretName accepts contains one of these (or a %-escape). */
+const QUERY_WORD = /key|token|secret|pass|pwd|auth|cookie|credential|pat|pem|sig|code|%/i;
 const SECRET_QUERY_PARAMS = new Set(['key', 'token', 'api_key', 'apikey', 'access_token', 'sig', 'signature', 'secret', 'password', 'code', 'auth']);
 /** Character classes as lookup tables: a regex call per character would cost more than the scan. */
 function table(chars: string, whitespace: boolean): Uint8Array {
@@ -156,6 +160,7 @@ export function urlCredentialSpans(text: string): Span[] {
     const sep = text[keyStart - 1];
     if (keyStart === eq || (sep !== '?' && sep !== '&')) continue;
     const rawKey = text.slice(keyStart, eq);
+    if (!QUERY_WORD.test(rawKey)) continue;
     const key = rawKey.includes('%') ? decodeSafe(rawKey) : rawKey;
     if (!SECRET_QUERY_PARAMS.has(key.toLowerCase()) && !isSecretName(key)) continue;
     let valueEnd = eq + 1;

@@ -11,6 +11,7 @@
  * Only text with an anchor runs the rules, and a long string only in windows around its anchors.
  */
 import { rules as presetRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { createAnchorSet } from './anchors.js';
 import type { SecretLintRuleContext, SecretLintRuleCreator, SecretLintRuleReportHandler } from '@secretlint/types';
 
 export interface RuleHit {
@@ -32,11 +33,12 @@ export function shortRuleId(id: string): string {
  * them costs ten times more on a megabyte). `url: true` rules match URLs, found by `urlAnchor`.
  */
 export const ANCHORS: Readonly<Record<string, { words?: readonly string[]; url?: boolean }>> = {
-  // (?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key)
-  aws: { words: ['SECRET', 'secret', 'Secret'] },
+  // (?:SECRET|secret|Secret)_?(?:ACCESS|access|Access)_?(?:KEY|key|Key): every form has ccess or CCESS
+  aws: { words: ['ccess', 'CCESS'] },
   gcp: { words: ['PRIVATE KEY'] },
   privatekey: { words: ['PRIVATE KEY'] },
-  npm: { words: ['npm_', '_authToken', ':x-oauth-basic@'] },
+  // https://TOKEN:x-oauth-basic@github.com/ is a user:pass@ URL: the url anchor finds it
+  npm: { words: ['npm_', '_authToken'], url: true },
   basicauth: { url: true },
   // tokens, and incoming webhooks (https://hooks.slack.com/services/…, any case)
   slack: { words: ['xoxb-', 'xoxp-', 'xapp-', 'xoxa-', 'xoxo-', 'xoxr-'], url: true },
@@ -51,30 +53,51 @@ export const ANCHORS: Readonly<Record<string, { words?: readonly string[]; url?:
   'database-connection-string': { url: true },
 };
 
-const WORDS = [...new Set(Object.values(ANCHORS).flatMap((a) => a.words ?? []))];
-const URL_SCHEMES = /(?:mongodb(?:\+srv)?|mysqlx?|postgres(?:ql)?)$/i;
+const WORDS = createAnchorSet(Object.values(ANCHORS).flatMap((a) => a.words ?? []));
+const DB_SCHEMES = ['mongodb', 'mongodb+srv', 'mysql', 'mysqlx', 'postgres', 'postgresql'];
+
+/** `[-A-Za-z0-9_]`, the characters of basic auth's user and password. */
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+}
+
+/** The end of a run of word characters from `from` (at most `max` long). */
+function wordRun(text: string, from: number, max: number): number {
+  const limit = Math.min(text.length, from + max);
+  let i = from;
+  while (i < limit && isWordCode(text.charCodeAt(i))) i++;
+  return i;
+}
 
 /**
- * A `://` the URL rules could match at: a database scheme before it, `user:pass@` after it
- * (basic auth), or Slack's webhook host after it.
+ * A `://` the URL rules could match at: `user:pass@` after it (basic auth), Slack's webhook host
+ * after it, or a database scheme before it. Character checks, no slices or regexes: a page of
+ * HTML has thousands of URLs.
  */
 function urlAnchor(text: string, at: number): boolean {
-  if (URL_SCHEMES.test(text.slice(Math.max(0, at - 12), at))) return true;
-  const after = text.slice(at + 3, at + 3 + 520);
-  if (/^hooks\.slack\.com/i.test(after)) return true;
-  return /^[-a-zA-Z0-9_]{1,256}:[-a-zA-Z0-9_]{1,256}@/.test(after);
+  const userEnd = wordRun(text, at + 3, 256);
+  if (userEnd > at + 3 && text.charCodeAt(userEnd) === 58 /* : */) {
+    const passEnd = wordRun(text, userEnd + 1, 256);
+    if (passEnd > userEnd + 1 && text.charCodeAt(passEnd) === 64 /* @ */) return true;
+  }
+  const next = text.charCodeAt(at + 3) | 0x20;
+  if (next === 104 /* h */ && text.slice(at + 3, at + 18).toLowerCase() === 'hooks.slack.com') return true;
+  const last = text.charCodeAt(at - 1) | 0x20;
+  // The schemes end in b, v (+srv), l, x or s; "https" ends in s too, hence the full compare.
+  if (last !== 98 && last !== 118 && last !== 108 && last !== 120 && last !== 115) return false;
+  const before = text.slice(Math.max(0, at - 11), at).toLowerCase();
+  return DB_SCHEMES.some((scheme) => before.endsWith(scheme));
 }
 
 /** Offsets where an anchor occurs, in order. */
 export function anchorOffsets(text: string): number[] {
-  const offsets: number[] = [];
-  for (const word of WORDS) for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) offsets.push(i);
+  const offsets = WORDS.offsets(text);
   for (let i = text.indexOf('://'); i !== -1; i = text.indexOf('://', i + 3)) if (urlAnchor(text, i)) offsets.push(i);
   return offsets.sort((a, b) => a - b);
 }
 
 export function hasAnchor(text: string): boolean {
-  for (const word of WORDS) if (text.includes(word)) return true;
+  if (WORDS.has(text)) return true;
   for (let i = text.indexOf('://'); i !== -1; i = text.indexOf('://', i + 3)) if (urlAnchor(text, i)) return true;
   return false;
 }
