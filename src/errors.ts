@@ -16,6 +16,10 @@ export type PatchbayErrorCode =
   | 'ENV_MISSING' // ${VAR} with no value and no default
   | 'UPSTREAM' // an MCP server or a model provider failed
   | 'KEY_UNAVAILABLE' // a provider key reference (cmd:) could not be resolved when a request needed it
+  | 'SECRET_STORE' // the secret store cannot be read, written or reached (file, keychain)
+  | 'SECRET_KEY' // the secret store's key is missing, malformed or not the store's
+  | 'SECRET_MISSING' // ${secret:NAME} names a secret the store does not hold
+  | 'REFERENCE_REFUSED' // a reference a file may not use (cmd: in a project file, secrets before approval)
   | 'NOT_IMPLEMENTED';
 
 export interface PatchbayErrorOptions {

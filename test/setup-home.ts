@@ -13,4 +13,7 @@ process.env.XDG_CONFIG_HOME = join(home, '.config');
 process.env.XDG_DATA_HOME = join(home, '.local', 'share');
 process.env.XDG_STATE_HOME = join(home, '.local', 'state');
 process.env.XDG_CACHE_HOME = join(home, '.cache');
+// The secret store's OS keychain backend is never used by tests: a real keychain is the user's.
+process.env.PATCHBAY_SECRET_BACKEND = 'file';
+delete process.env.PATCHBAY_SECRET_KEY;
 for (const dir of [process.env.APPDATA, process.env.XDG_CONFIG_HOME]) mkdirSync(dir, { recursive: true });

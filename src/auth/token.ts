@@ -5,9 +5,9 @@
  * prints it. PATCHBAY_TOKEN overrides the file (for containers and CI).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { chmod, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { patchbayPaths } from '../paths.js';
+import { ensurePrivateDir, patchbayPaths } from '../paths.js';
 
 export function tokenPath(): string {
   return join(patchbayPaths().config, 'token');
@@ -20,7 +20,7 @@ export async function loadOrCreateToken(): Promise<string> {
   const file = tokenPath();
   const existing = await readToken(file);
   if (existing) return existing;
-  await mkdir(patchbayPaths().config, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(patchbayPaths().config);
   const token = `pb_${randomBytes(32).toString('base64url')}`;
   // Write a private temp file, then link it into place only if no token exists yet: the
   // first process to start wins and every other one reads the winner's token.

@@ -13,6 +13,8 @@ import { registerGateway } from './commands/gateway.js';
 import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerProxy } from './commands/proxy.js';
+import { registerScan } from './commands/scan.js';
+import { registerSecrets } from './commands/secrets.js';
 import { registerToken } from './commands/token.js';
 import { registerUp } from './commands/up.js';
 
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
   // Registry and diagnosis
   registerMcp(program);
   registerDoctor(program);
+  registerSecrets(program);
+  registerScan(program);
   // Hub and gateway
   registerUp(program);
   registerGateway(program);

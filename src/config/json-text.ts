@@ -4,7 +4,7 @@
  * Claude Code then refuses ("MCP config is not a valid JSON"). jsonc-parser gives offsets for
  * every error and a tree to locate schema problems; JSON.parse stays the final judge of values.
  */
-import { maskSecretsInJsonLine } from './redact.js';
+import { maskSecretsInJsonLine } from '../secrets/redact/index.js';
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
 export interface JsonSyntaxError {

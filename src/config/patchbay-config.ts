@@ -12,10 +12,10 @@
  * Patchbay owns this file, so a change rewrites it whole (locked, atomic, 0600), unlike host
  * files, which are only ever edited in place.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { PatchbayError } from '../errors.js';
-import { patchbayPaths } from '../paths.js';
+import { ensurePrivateDir, patchbayPaths } from '../paths.js';
 import { isJsonObject, readTextIfExists, updateJsonFile, type Change, type JsonObject } from './store/json-file.js';
 
 export function patchbayConfigPath(): string {
@@ -50,6 +50,7 @@ export async function readPatchbayConfigSection(section: string, file?: string):
 }
 
 /** A locked, atomic read-modify-write of the file, created 0600 when missing. */
-export function updatePatchbayConfig<T>(mutate: (data: JsonObject) => Change<T> | Promise<Change<T>>, file: string = patchbayConfigPath()): Promise<T> {
+export async function updatePatchbayConfig<T>(mutate: (data: JsonObject) => Change<T> | Promise<Change<T>>, file: string = patchbayConfigPath()): Promise<T> {
+  await ensurePrivateDir(dirname(file));
   return updateJsonFile(file, mutate, { createMode: 0o600, dirMode: 0o700, backup: false });
 }

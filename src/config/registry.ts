@@ -8,7 +8,7 @@
  * scope too (every project, your own file), and sits just above `user` because it is the file
  * only the hub reads: a server you gave to Patchbay is the one Patchbay runs.
  */
-import { expandEntry as expand, type Expansion as ExpansionResult } from './expand.js';
+import { expandEntry as expand, type Expansion as ExpansionResult, type ResolvedReferences } from './expand.js';
 import { claudeDesktopConfigPath, claudeJsonPath, findProjectRoot, mcpJsonPath, patchbayScopePath, projectSettingsLocalPath } from './locations.js';
 import { applyServerSettings, readServerSettings } from './server-settings.js';
 import { approvalOf, collectServers, loadJsonFile, readApprovals, valueAt } from './sources.js';
@@ -111,6 +111,6 @@ export function resolveServers(registry: Registry, options: ResolveOptions = {})
 export type Expansion = ExpansionResult;
 
 /** Expands ${VAR} and ${VAR:-default} in command, args, env, url and headers. Never written back. */
-export function expandEntry(entry: ServerEntry, env: NodeJS.ProcessEnv = process.env): Expansion {
-  return expand(entry, env);
+export function expandEntry(entry: ServerEntry, env: NodeJS.ProcessEnv = process.env, resolved?: ResolvedReferences): Expansion {
+  return expand(entry, env, resolved);
 }

@@ -5,6 +5,7 @@
  * strict, so a typo like `allowtools` is reported instead of silently doing nothing.
  */
 import { z } from 'zod';
+import { secretsPolicySchema } from '../secrets/traffic/policy.js';
 import type { ServerEntry } from './types.js';
 
 /** Claude Code's rule for server names. */
@@ -29,8 +30,9 @@ export const patchbayOptions = z.strictObject(
     prefix: z.string({ error: 'must be a string' }).optional(),
     timeoutMs: z.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').optional(),
     protocol: z.enum(['auto', '2026-07-28', '2025-11-25'], { error: 'must be "auto", "2026-07-28" or "2025-11-25"' }).optional(),
+    secrets: secretsPolicySchema.optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs, protocol` : 'must be an object') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs, protocol, secrets` : 'must be an object') },
 );
 
 const stdioSchema = z.looseObject({

@@ -4,6 +4,8 @@
  * which hosts ignore because they ignore unknown keys.
  */
 
+import type { SecretsPolicy } from '../secrets/traffic/policy.js';
+
 /**
  * Claude Code's scopes (local, project, user), Patchbay's own (`patchbay`: a file only the hub
  * reads, so servers behind the gateway are not also loaded by a host), and Claude Desktop's file
@@ -31,6 +33,8 @@ export interface PatchbayEntryOptions {
    * (stateless, every transport), `2025-11-25` (initialize, even over http).
    */
   protocol?: 'auto' | '2026-07-28' | '2025-11-25';
+  /** What to do with secrets in this server's traffic (src/secrets/traffic/policy.ts). */
+  secrets?: SecretsPolicy;
 }
 
 interface EntryBase {

@@ -5,6 +5,7 @@
 import type { ConfigProblem } from '../config/registry.js';
 import type { DoctorReport, ServerFinding } from './run-doctor.js';
 import { eraOf } from '../hub/probe.js';
+import { describeFinding } from '../secrets/scan/render.js';
 
 const MARK: Record<string, string> = {
   connected: '✔',
@@ -38,6 +39,11 @@ export function renderReport(report: DoctorReport): string {
     });
   }
 
+  if (report.secrets.length > 0) {
+    out.push(`Literal secrets in config files (${report.secrets.length}):`);
+    for (const finding of report.secrets) out.push(`  ${describeFinding(finding)}`);
+    out.push('  fix: patchbay secrets move --all keeps them in the secret store and leaves ${secret:NAME} in the files.', '');
+  }
   out.push(`Per-server logs (when Patchbay runs them): ${report.logDir}/mcp-server-<name>.log`);
   out.push(report.healthy ? 'All good.' : `${problems.length} problem${problems.length === 1 ? '' : 's'} found.`);
   return `${out.join('\n')}\n`;

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { PatchbayError } from '../errors.js';
 import { patchbayPaths } from '../paths.js';
 import { expandEntry, loadRegistry, resolveServers, type ConfigProblem } from '../config/registry.js';
-import { redactKnownSecrets, secretValuesOf } from '../config/redact.js';
+import { redactKnownSecrets, secretValuesOf } from '../secrets/redact/index.js';
 import type { ScopedServer } from '../config/types.js';
 import { probeServer, type ProbeResult } from '../hub/probe.js';
 import { renderReport } from './render.js';
+import type { SecretFinding } from '../secrets/scan/run-secret-scan.js';
 
 export interface DoctorOptions {
   name?: string;
@@ -43,6 +44,8 @@ export interface DoctorReport {
   configProblems: ConfigProblem[];
   servers: ServerFinding[];
   logDir: string;
+  /** Literal secrets in config files (`patchbay scan --secrets`); errors when the file is committed. */
+  secrets: SecretFinding[];
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -68,7 +71,12 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   }
 
   const logDir = patchbayPaths().log;
-  const results = await Promise.all(servers.map((server) => probeOne(server, timeoutMs, cwd, options.env)));
+  const { runSecretScan } = await import('../secrets/scan/run-secret-scan.js');
+  const [results, secretScan] = await Promise.all([
+    Promise.all(servers.map((server) => probeOne(server, timeoutMs, cwd, options.env))),
+    runSecretScan({ cwd }).catch(() => undefined),
+  ]);
+  const secrets = (secretScan?.findings ?? []).filter((f) => options.name === undefined || f.server === options.name);
   const findings: ServerFinding[] = servers.map((server, i) => {
     const result = results[i] as ProbeResult;
     const logFile = join(logDir, `mcp-server-${server.name.replace(/[^A-Za-z0-9._@-]/g, '_')}.log`);
@@ -84,11 +92,12 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     };
   });
   const report: DoctorReport = {
-    healthy: configProblems.length === 0 && findings.every((f) => f.healthy),
+    healthy: configProblems.length === 0 && findings.every((f) => f.healthy) && !secrets.some((s) => s.severity === 'error'),
     projectRoot: registry.projectRoot,
     configProblems,
     servers: findings,
     logDir,
+    secrets,
   };
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));

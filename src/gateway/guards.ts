@@ -12,6 +12,7 @@
  */
 import type { ScopedServer } from '../config/types.js';
 import type { CallGuard } from '../hub/guard.js';
+import { NO_AUDIT, type AuditSink } from '../policy/audit-sink.js';
 
 export interface GuardContext {
   /** The project the hub serves (its git root). */
@@ -20,6 +21,8 @@ export interface GuardContext {
   env: NodeJS.ProcessEnv;
   /** Operator-facing lines (stderr of `patchbay up`). */
   log: (line: string) => void;
+  /** Where audit events go (the policy work's SQLite sink); default none. */
+  audit?: AuditSink;
 }
 
 export interface HubGuards {
@@ -28,7 +31,29 @@ export interface HubGuards {
   close(): Promise<void>;
 }
 
-export async function createHubGuards(_context: GuardContext): Promise<HubGuards> {
+export async function createHubGuards(context: GuardContext): Promise<HubGuards> {
   const guards: CallGuard[] = [];
-  return { guards, close: async () => undefined };
+  const audit = context.audit ?? NO_AUDIT;
+  const secrets = await createTrafficSecretsGuard(context, audit);
+  guards.push(secrets);
+  return {
+    guards,
+    close: async () => {
+      secrets.close();
+    },
+  };
+}
+
+/** Secret scanning of traffic, on by default (src/secrets/traffic/). */
+async function createTrafficSecretsGuard(context: GuardContext, audit: AuditSink) {
+  const [{ createSecretsGuard }, { readSecretsOverlay }, { openSecretStore }] = await Promise.all([
+    import('../secrets/traffic/secrets-guard.js'),
+    import('../secrets/traffic/policy.js'),
+    import('../secrets/store/open-store.js'),
+  ]);
+  const store = await openSecretStore({ env: context.env }).catch((error: unknown) => {
+    context.log(`secret store unavailable (${error instanceof Error ? error.message : String(error)}); stored secrets are not caught by value`);
+    return undefined;
+  });
+  return createSecretsGuard({ servers: context.servers, overlay: await readSecretsOverlay(), store, audit, log: context.log });
 }

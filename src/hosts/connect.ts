@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../config/store/atomic-write.js';
 import { editJsonFile, type JsonDocument } from '../config/store/json-edit.js';
 import { isJsonObject, type JsonObject } from '../config/store/json-file.js';
 import { PatchbayError } from '../errors.js';
-import { patchbayPaths } from '../paths.js';
+import { ensurePrivateDir, patchbayPaths } from '../paths.js';
 import { GATEWAY_ENTRY_NAME, isGatewayEntry, resolveHost, type HostTarget } from './targets.js';
 
 export { isGatewayEntry } from './targets.js';
@@ -136,7 +136,7 @@ export async function connectHost(options: { host: string; cwd: string; import?:
   }, { backup: true, createMode: 0o600 });
   remember(record, createdForHost.filter(existsSync));
 
-  await mkdir(join(patchbayPaths().data, 'hosts'), { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(join(patchbayPaths().data, 'hosts'));
   await writeFileAtomic(recordPath(target), JSON.stringify(record, null, 2), { mode: 0o600 });
   return { target, scopeFile, imported, kept, replacedOther };
 }

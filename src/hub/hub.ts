@@ -12,7 +12,7 @@ import { buildCatalog, emptyLists, type Catalog, type ServerLists } from './cata
 import { createSupervisor, type ConnectFn, type PingOptions, type Supervisor } from './supervisor.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
 import { createHubLogs, type HubLogs, type LogLevel, type Logger } from './log/hub-logs.js';
-import { redactJson, secretValuesOf } from './log/redact.js';
+import { redactJson, secretValuesOf } from '../secrets/redact/index.js';
 import { offeredKinds, readLists, type ListKind } from './list-all.js';
 import { createSubscriptions } from './subscriptions.js';
 import { callerOf, createPendingRequests, routeServerRequest } from './server-requests.js';
@@ -20,6 +20,8 @@ import { createRouter } from './router.js';
 import { prepareEntry } from './prepare-entry.js';
 import type { CallGuard } from './guard.js';
 import { createListenKeeper, type ListenKeeper } from './upstream-listen.js';
+import { resolveEntryReferences } from '../secrets/references.js';
+import type { SecretStore } from '../secrets/store/secret-store.js';
 
 export interface HubOptions {
   /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
@@ -48,6 +50,8 @@ export interface HubOptions {
   connect?: ConnectFn;
   /** Policy, pinning, secret scanning and audit, in order (guard.ts). Default none. */
   guards?: readonly CallGuard[];
+  /** Where `${secret:NAME}` references resolve (default: the user's store, opened when an entry needs it). */
+  secrets?: SecretStore;
 }
 
 export interface HubStats {
@@ -89,6 +93,9 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
   let clients: ClientDirectory | undefined;
   const ping: PingOptions = { intervalMs: 30_000, timeoutMs: 10_000, failures: 3, ...options.ping };
   const guards = options.guards ?? [];
+  let openedStore: Promise<SecretStore> | undefined;
+  const secretStore = (): Promise<SecretStore> =>
+    options.secrets ? Promise.resolve(options.secrets) : (openedStore ??= import('../secrets/store/open-store.js').then((m) => m.openSecretStore({ env: hubEnv })));
 
   /** Guards see a server's fresh lists before any client does (pinning, scanning). */
   function observe(record: ServerRecord): void {
@@ -204,9 +211,10 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       callTimeoutMs,
       restart: options.restart,
       ping,
-      prepare: () => {
-        const prepared = prepareEntry(server, { hubEnv, passEnv: options.passEnv });
-        secrets.splice(0, secrets.length, ...new Set([...secretValuesOf(server.entry), ...secretValuesOf(prepared.entry)]));
+      prepare: async () => {
+        const references = await resolveEntryReferences(server, { store: secretStore, env: hubEnv, cwd: options.cwd ?? process.cwd() });
+        const prepared = prepareEntry(server, { hubEnv, passEnv: options.passEnv, references: references.values });
+        secrets.splice(0, secrets.length, ...new Set([...secretValuesOf(server.entry), ...secretValuesOf(prepared.entry), ...references.secretValues]));
         const connectOptions: ConnectOptions = {
           timeoutMs: options.connectTimeoutMs ?? 30_000,
           cwd: options.cwd,
@@ -215,6 +223,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
           clientCapabilities: CLIENT_CAPABILITIES,
           requestTimeoutMs: callTimeoutMs,
           ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
+          secretValues: references.secretValues,
         };
         return { entry: prepared.entry, options: connectOptions };
       },

@@ -6,6 +6,7 @@
  */
 import { PatchbayError } from '../errors.js';
 import { expandEntry } from '../config/registry.js';
+import type { ResolvedReferences } from '../config/expand.js';
 import { isStdioEntry, type ScopedServer, type ServerEntry } from '../config/types.js';
 import { buildServerEnv } from './env-policy.js';
 
@@ -17,9 +18,10 @@ export interface PreparedEntry {
 
 export function prepareEntry(
   server: ScopedServer,
-  options: { hubEnv: NodeJS.ProcessEnv; passEnv?: readonly string[] },
+  options: { hubEnv: NodeJS.ProcessEnv; passEnv?: readonly string[]; references?: ResolvedReferences },
 ): PreparedEntry {
-  const { entry, missing } = expandEntry(server.entry, options.hubEnv);
+  // `${secret:…}` and `${cmd:…}` come resolved (src/secrets/references.ts): they need I/O.
+  const { entry, missing } = expandEntry(server.entry, options.hubEnv, options.references);
   if (missing.length > 0) {
     const names = missing.map((m) => `\${${m}}`).join(', ');
     throw new PatchbayError('ENV_MISSING', `${names} in server "${server.name}" (${server.file}) has no value`, {

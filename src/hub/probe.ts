@@ -7,6 +7,10 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { expandEntry } from '../config/registry.js';
 import { isStdioEntry, type ScopedServer, type StdioEntry } from '../config/types.js';
+import { isPatchbayError } from '../errors.js';
+import { resolveEntryReferences, type Resolution } from '../secrets/references.js';
+import { redactText } from '../secrets/redact/index.js';
+import type { SecretStore } from '../secrets/store/secret-store.js';
 import { connectUpstream, UpstreamConnectError, type UpstreamConnection } from './upstream/connection.js';
 import { diagnoseRemote, diagnoseStdio, type Diagnosis } from './upstream/diagnose.js';
 
@@ -22,7 +26,7 @@ export interface ProbeResult {
   /** What to do about it. */
   hint?: string;
   /** A stable tag for the failure (see Diagnosis['kind']), for scripts and tests. */
-  kind?: Diagnosis['kind'] | 'pending-approval' | 'rejected' | 'disabled';
+  kind?: Diagnosis['kind'] | 'pending-approval' | 'rejected' | 'disabled' | 'missing-secret' | 'reference-refused';
   serverName?: string;
   serverVersion?: string;
   protocolVersion?: string;
@@ -34,6 +38,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where `${secret:…}` resolves (default: the user's store, opened only when the entry has one). */
+  secrets?: SecretStore;
 }
 
 /** Enough to read every page of a sane server, bounded against one that loops on its cursor. */
@@ -41,9 +47,14 @@ const MAX_TOOL_PAGES = 50;
 
 export async function probeServer(server: ScopedServer, options: ProbeOptions): Promise<ProbeResult> {
   const started = Date.now();
+  let known: readonly string[] = [];
+  const clean = (text: string) => (known.length > 0 ? redactText(text, known) : text);
   const done = (result: Omit<ProbeResult, 'name' | 'durationMs'>): ProbeResult => ({
     name: server.name,
     ...result,
+    ...(result.reason !== undefined ? { reason: clean(result.reason) } : {}),
+    ...(result.details ? { details: result.details.map(clean) } : {}),
+    ...(result.hint !== undefined ? { hint: clean(result.hint) } : {}),
     durationMs: Date.now() - started,
   });
 
@@ -70,7 +81,17 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
 
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const { entry: expanded, missing } = expandEntry(server.entry, env);
+  let references: Resolution;
+  try {
+    const store = options.secrets ?? (async () => (await import('../secrets/store/open-store.js')).openSecretStore({ env }));
+    references = await resolveEntryReferences(server, { store, env, cwd, commandTimeoutMs: options.timeoutMs });
+  } catch (error) {
+    if (!isPatchbayError(error)) throw error;
+    const kind = error.code === 'SECRET_MISSING' ? 'missing-secret' : error.code === 'REFERENCE_REFUSED' ? 'reference-refused' : 'failed';
+    return done({ status: 'failed', kind, reason: redactText(error.message), details: [], hint: error.hint });
+  }
+  known = references.secretValues;
+  const { entry: expanded, missing } = expandEntry(server.entry, env, references.values);
   if (missing.length > 0) {
     return done({
       status: 'failed',
@@ -87,12 +108,13 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
 
   let connection: UpstreamConnection | undefined;
   try {
-    connection = await connectUpstream(server.name, server.entry, {
+    connection = await connectUpstream(server.name, expanded, {
       timeoutMs: options.timeoutMs,
       cwd,
       env,
       closeGraceMs: 500,
       ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
+      secretValues: references.secretValues,
     });
     const toolCount = await countTools(connection, Math.max(1, options.timeoutMs - (Date.now() - started)));
     const facts = connection.diagnostics();

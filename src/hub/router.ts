@@ -12,7 +12,7 @@ import type { Subscriptions } from './subscriptions.js';
 import type { ServerRecord } from './hub.js';
 import type { CallOptions } from './supervisor.js';
 import { INVALID_PARAMS, METHOD_NOT_FOUND, RESOURCE_NOT_FOUND, SERVER_UNAVAILABLE } from './rpc-errors.js';
-import { redactJson } from './log/redact.js';
+import { redactJson } from '../secrets/redact/index.js';
 import { callWithInput } from './input-required.js';
 import { mapUiUris } from './ui-resources.js';
 

@@ -17,6 +17,8 @@ import { callUpstream, type CallOptions, type InflightCall } from './upstream-ca
 
 export type { CallOptions, InflightCall };
 
+type Prepared = { entry: ScopedServer['entry']; options: ConnectOptions };
+
 export type ConnectFn = (name: string, entry: ScopedServer['entry'], options: ConnectOptions) => Promise<UpstreamConnection>;
 
 export interface PingOptions {
@@ -29,8 +31,8 @@ export interface PingOptions {
 export interface SupervisorOptions {
   server: ScopedServer;
   connect: ConnectFn;
-  /** Builds the entry and connect options for one attempt (expansion, env policy); throws PatchbayError for config errors. */
-  prepare: () => { entry: ScopedServer['entry']; options: ConnectOptions };
+  /** Builds the entry and connect options for one attempt (references, expansion, env policy); throws PatchbayError for config errors. */
+  prepare: () => Prepared | Promise<Prepared>;
   log: Logger;
   callTimeoutMs: number;
   restart?: RestartPolicyOptions;
@@ -85,16 +87,18 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   async function attempt(): Promise<void> {
     const myGeneration = ++generation;
     setState('starting', reason);
-    let prepared: ReturnType<SupervisorOptions['prepare']>;
+    let prepared: Prepared;
     try {
-      prepared = options.prepare();
+      prepared = await options.prepare();
     } catch (error) {
+      if (stopping || myGeneration !== generation) return;
       // A config problem (a ${VAR} with no value): restarting cannot fix it.
       const message = error instanceof Error ? error.message : String(error);
       log.log('error', `cannot start: ${message}`);
       setState('failed', message);
       return;
     }
+    if (stopping || myGeneration !== generation) return;
     log.log('info', `starting (${transport})`);
     let conn: UpstreamConnection;
     try {

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PatchbayError } from '../errors.js';
-import { patchbayPaths } from '../paths.js';
+import { ensurePrivateDirSync, patchbayPaths } from '../paths.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -30,7 +30,7 @@ export interface OpenDatabaseOptions {
 
 /** Creates the directory (0700) and the file (0600) before SQLite does, so neither is ever world-readable. */
 export function ensurePrivateFile(file: string): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  ensurePrivateDirSync(dirname(file), { mkdirSync, chmodSync });
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   chmodSync(file, 0o600);
 }

@@ -76,7 +76,7 @@ describe('connectUpstream over stdio', () => {
     const conn = await connectUpstream('good', entry, { timeoutMs: 10_000 });
     await conn.close();
     const tail = conn.diagnostics().stderrTail.join('\n');
-    expect(tail).toContain('using token [redacted]');
+    expect(tail).toContain('using token ***');
     expect(tail).not.toContain('sk-live-abcdef123456');
   });
 

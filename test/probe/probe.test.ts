@@ -119,7 +119,7 @@ describe('probeServer on stdio servers', () => {
     const result = await probeServer(scoped('leaky', { command: process.execPath, args: ['-e', script], env: { API_KEY: secret } }), opts);
     expect(result.status).toBe('failed');
     expect(JSON.stringify(result)).not.toContain(secret);
-    expect(result.details).toContain('stderr: auth failed for key [redacted]');
+    expect(result.details).toContain('stderr: auth failed for key ***');
   });
 
   it('reports pending approval and disabled servers without starting them', async () => {

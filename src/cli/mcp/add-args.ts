@@ -5,7 +5,7 @@
  */
 import { PatchbayError } from '../../errors.js';
 import { isValidServerName, NAME_RULE } from '../../config/schema.js';
-import { redactUrl } from '../../config/redact.js';
+import { redactUrl } from '../../secrets/redact/index.js';
 import { isScope, SCOPES } from '../../config/scopes.js';
 import type { OAuthOptions, Scope, ServerEntry } from '../../config/types.js';
 import { looksLikeUrl, type AddFlags } from './add-tokens.js';

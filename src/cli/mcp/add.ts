@@ -3,7 +3,8 @@ import { PatchbayError } from '../../errors.js';
 import { saveClientSecret } from '../../config/credentials.js';
 import { parseJsonText, formatLocated } from '../../config/json-text.js';
 import { locateProject } from '../../config/locations.js';
-import { redactArgs, redactUrl } from '../../config/redact.js';
+import { redactArgs, redactUrl } from '../../secrets/redact/index.js';
+import { urlCredentialAdvice } from '../../secrets/advice.js';
 import { fieldName, validateEntry } from '../../config/schema.js';
 import { addServers } from '../../config/scopes.js';
 import type { Scope, ServerEntry } from '../../config/types.js';
@@ -43,6 +44,8 @@ async function store(scope: Scope, name: string, entry: ServerEntry, cwd: string
     write(`Added stdio MCP server ${name} with command: ${[entry.command, ...redactArgs(entry.args ?? [])].join(' ')} to ${scope} config`);
   } else {
     write(`Added ${entry.type === 'sse' ? 'SSE' : 'HTTP'} MCP server ${name} with URL: ${redactUrl(entry.url)} to ${scope} config`);
+    const advice = urlCredentialAdvice(entry.url);
+    if (advice) write(`Note: ${advice}`);
   }
   write(`File modified: ${file}${scope === 'local' ? ` [project: ${projectRoot}]` : ''}`);
   if (scope === 'project' && !project.inGit) {

@@ -5,7 +5,7 @@
  */
 import { PatchbayError } from '../../errors.js';
 import { expandEntry } from '../../config/expand.js';
-import { redactKnownSecrets, secretValuesOf } from '../../config/redact.js';
+import { redactKnownSecrets, secretValuesOf } from '../../secrets/redact/index.js';
 import { resolveServers, type Registry } from '../../config/registry.js';
 import type { ScopedServer } from '../../config/types.js';
 import type { ProbeResult } from '../../hub/probe.js';

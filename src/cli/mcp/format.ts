@@ -1,6 +1,6 @@
 /** How servers, statuses and config problems read on a terminal. Secret values never appear. */
 import { formatLocated } from '../../config/json-text.js';
-import { redactArgs, redactUrl } from '../../config/redact.js';
+import { redactArgs, redactUrl } from '../../secrets/redact/index.js';
 import type { ConfigProblem, ScopedServer } from '../../config/types.js';
 import { isStdioEntry } from '../../config/types.js';
 import type { ProbeResult } from '../../hub/probe.js';

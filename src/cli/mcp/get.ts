@@ -2,7 +2,7 @@
 import { PatchbayError } from '../../errors.js';
 import { getClientSecret } from '../../config/credentials.js';
 import { loadRegistry, resolveServers } from '../../config/registry.js';
-import { redactEntry } from '../../config/redact.js';
+import { redactEntry } from '../../secrets/redact/index.js';
 import { describeScope } from '../../config/scopes.js';
 import { isStdioEntry } from '../../config/types.js';
 import { checkServer, gatewayResult, timeoutFrom } from './check.js';

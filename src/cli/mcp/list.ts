@@ -3,7 +3,7 @@
  * with the reason when one fails (Claude Code prints none) and config problems with file:line:col.
  */
 import { loadRegistry, resolveServers } from '../../config/registry.js';
-import { redactEntry } from '../../config/redact.js';
+import { redactEntry } from '../../secrets/redact/index.js';
 import type { ScopedServer } from '../../config/types.js';
 import { eraOf, type ProbeResult } from '../../hub/probe.js';
 import { checkAll, gatewayResult, isGatewayResult, timeoutFrom } from './check.js';

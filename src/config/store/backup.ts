@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { chmod, copyFile, mkdir, readdir } from 'node:fs/promises';
+import { chmod, copyFile, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { patchbayPaths } from '../../paths.js';
+import { ensurePrivateDir, patchbayPaths } from '../../paths.js';
 
 export function backupDir(): string {
   return join(patchbayPaths().data, 'backups');
@@ -23,7 +23,7 @@ export function backupName(file: string): string {
 export async function backupOnce(file: string): Promise<string | undefined> {
   const dir = backupDir();
   const name = backupName(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(dir);
   const existing = (await readdir(dir)).find((n) => n.startsWith(`${name}.backup.`));
   if (existing) return undefined;
   const target = join(dir, `${name}.backup.${Date.now()}`);

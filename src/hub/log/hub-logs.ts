@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { patchbayPaths } from '../../paths.js';
 import { createRotatingFile, type RotatingFile } from './rotating-file.js';
-import { redactText } from './redact.js';
+import { redactText } from '../../secrets/redact/index.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -66,7 +66,8 @@ export function createHubLogs(options: HubLogsOptions = {}): HubLogs {
       debugEnabled: LEVEL_ORDER[level] === 0,
       log(lineLevel, message) {
         if (LEVEL_ORDER[lineLevel] < LEVEL_ORDER[level]) return;
-        const text = secrets.length > 0 ? redactText(message, secrets) : message;
+        // Every line, the hub's own too: a fetch error can quote a URL with credentials in it.
+        const text = redactText(message, secrets);
         file(fileName).write(`${new Date().toISOString()} [${tag}] [${lineLevel}] ${text}`);
       },
     };

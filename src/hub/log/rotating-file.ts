@@ -6,8 +6,9 @@
  * of dropped lines is written once the queue drains, so a flood costs memory only up to a bound.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ensurePrivateDir } from '../../paths.js';
 
 export interface RotatingFileOptions {
   path: string;
@@ -43,9 +44,11 @@ export function createRotatingFile(options: RotatingFileOptions): RotatingFile {
 
   async function open(): Promise<WriteStream> {
     if (stream) return stream;
-    await mkdir(dirname(path), { recursive: true });
+    // Logs name servers, tools and errors: owner-only, like everything Patchbay writes (issue 9).
+    await ensurePrivateDir(dirname(path));
     size = await stat(path).then((s) => s.size, () => 0);
-    stream = createWriteStream(path, { flags: 'a' });
+    stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    if (size > 0) await chmod(path, 0o600).catch(() => undefined);
     // A failing disk must not crash the hub: the error is swallowed here and the next batch
     // reopens the file.
     stream.on('error', () => {

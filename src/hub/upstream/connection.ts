@@ -9,7 +9,7 @@ import { SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontext
 import { expandEntry } from '../../config/registry.js';
 import { isStdioEntry, type RemoteEntry, type ServerEntry, type StdioEntry } from '../../config/types.js';
 import { createRecordingFetch } from './http-fetch.js';
-import { createRedactor, secretValuesOf, type Redactor } from './redact.js';
+import { createRedactor, secretValuesOf, type Redactor } from '../../secrets/redact/index.js';
 import { openSession, type UpstreamLink } from './session.js';
 import { createStdioTransport } from './stdio-transport.js';
 
@@ -103,13 +103,15 @@ export interface ConnectOptions {
   requestTimeoutMs?: number;
   /** stdio: wait this long after closing stdin, and again after SIGTERM, before escalating. Default 2000 ms. */
   closeGraceMs?: number;
+  /** More values to mask in stderr, logs and errors: what `${secret:…}` and `${cmd:…}` resolved to. */
+  secretValues?: readonly string[];
 }
 
 /** Connects and completes the handshake; on failure throws an UpstreamConnectError. */
 export async function connectUpstream(name: string, entry: ServerEntry, options: ConnectOptions): Promise<UpstreamConnection> {
   const env = options.env ?? process.env;
   const { entry: expanded } = expandEntry(entry, env);
-  const redact = createRedactor(secretValuesOf(expanded));
+  const redact = createRedactor([...secretValuesOf(expanded), ...(options.secretValues ?? [])]);
   let link: UpstreamLink;
   try {
     link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options) : httpLink(expanded, options);
@@ -136,7 +138,8 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
       ...facts,
       // Killed by our own shutdown: that exit status says nothing about the server.
       ...(stillUp ? { exitCode: undefined, signal: undefined } : {}),
-      error: facts.error ?? redactError(error, redact),
+      // The recorded fetch error quotes the URL whole, credentials included (issue 9, item 3).
+      error: redactError(facts.error ?? error, redact),
       ...(timedOut ? { timedOut: true } : {}),
     };
     throw new UpstreamConnectError(`${name}: ${describeExit(exit, options.timeoutMs)}`, exit);

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { StdioEntry } from '../../config/types.js';
+import { hasUserinfoPassword, urlCredentialAdvice } from '../../secrets/advice.js';
+import { redactText } from '../../secrets/redact/index.js';
 import type { UpstreamExit } from './connection.js';
 
 export interface Diagnosis {
@@ -26,6 +28,7 @@ export interface Diagnosis {
     | 'http-error'
     | 'connection-refused'
     | 'dns'
+    | 'url-credentials'
     | 'failed';
 }
 
@@ -206,6 +209,9 @@ export function diagnoseRemote(url: string, exit: UpstreamExit, timeoutMs: numbe
     return { kind: 'timeout', reason: `no answer within ${timeoutMs} ms from ${where}`, details: [], hint: 'Check that the server is up, or retry with a longer --timeout.' };
   }
   const cause = error?.cause as { message?: string } | undefined;
-  const message = [error?.message, cause?.message].filter(Boolean).join(': ');
-  return { kind: 'failed', reason: `${message || 'connection failed'} (${where})`, details: [] };
+  // A raw fetch error quotes the URL whole, credentials included (issue 9, item 3).
+  const message = redactText([error?.message, cause?.message].filter(Boolean).join(': '));
+  const advice = urlCredentialAdvice(url);
+  if (hasUserinfoPassword(url)) return { kind: 'url-credentials', reason: `the URL carries credentials, which cannot be sent that way (${where})`, details: message ? [message] : [], hint: advice };
+  return { kind: 'failed', reason: `${message || 'connection failed'} (${where})`, details: [], ...(advice ? { hint: advice } : {}) };
 }

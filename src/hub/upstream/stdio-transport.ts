@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { deserializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
 import { createLineTail } from './line-tail.js';
-import type { Redactor } from './redact.js';
+import { redactArgs, type Redactor } from '../../secrets/redact/index.js';
 import { trackChild, untrackChild } from './child-registry.js';
 import { killProcessGroup } from '../../process-group.js';
 
@@ -88,7 +88,7 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
         child = proc;
         proc.once('spawn', () => {
           trackChild(proc);
-          log?.('info', `started pid ${proc.pid}: ${options.redact([options.command, ...options.args].join(' '))}`);
+          log?.('info', `started pid ${proc.pid}: ${options.redact([options.command, ...redactArgs(options.args)].join(' '))}`);
           resolve();
         });
         proc.once('error', (error) => {

@@ -93,7 +93,7 @@ function parseKey(raw: Obj, at: string, name: string, kind: ProviderKind, file: 
     // The value is never echoed: it is most likely the key itself.
     if (!reference) {
       throw invalid(file, `${at}.apiKey`, `keys are not read from config files; apiKey takes a reference: ${REFERENCE_FORMS}`,
-        `Put the key in an environment variable and name it: "apiKeyEnv": "${defaultEnv}" (or "apiKey": "\${${defaultEnv}}"), or point at a private file ("apiKey": "file:~/.config/patchbay/${name}.key", chmod 600) or a command that prints it ("apiKey": "cmd:op read op://vault/${name}/key").`);
+        `Store it with \`patchbay secrets set ${defaultEnv}\` and write "apiKey": "\${secret:${defaultEnv}}", or put the key in an environment variable and name it: "apiKeyEnv": "${defaultEnv}" (or "apiKey": "\${${defaultEnv}}"), or point at a private file ("apiKey": "file:~/.config/patchbay/${name}.key", chmod 600) or a command that prints it ("apiKey": "cmd:op read op://vault/${name}/key").`);
     }
     fetched = reference.kind === 'fetched';
     result = reference.kind === 'fetched'

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { PatchbayError } from '../../errors.js';
 import { killProcessGroup } from '../../process-group.js';
-import { REDACTED, looksLikeSecretValue, redactKnownSecrets, redactUrl } from '../../config/redact.js';
+import { REDACTED, looksLikeSecretValue, redactKnownSecrets, redactUrl } from '../../secrets/redact/index.js';
 
 export const DEFAULT_KEY_COMMAND_TIMEOUT_MS = 10_000;
 

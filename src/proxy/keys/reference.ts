@@ -2,6 +2,7 @@
  * What a provider's `"apiKey"` may hold in config.json. Never a key: config files get copied,
  * pasted and committed. Instead, a reference to where the key is:
  *
+ *   "${secret:NAME}" a value of Patchbay's secret store (src/secrets/), fetched when needed and cached
  *   "${NAME}"       an environment variable (the `${VAR}` syntax of .mcp.json; no `:-default`,
  *                   since a default would be a key written in the file)
  *   "file:PATH"     the trimmed contents of a private file (file.ts)
@@ -47,6 +48,31 @@ function invalid(context: KeyReferenceContext, problem: string, hint: string): P
   return new PatchbayError('CONFIG_INVALID', `${context.configFile}: ${context.field}: ${problem}`, { hint });
 }
 
+const storedSecret: KeyReferenceKind = {
+  prefix: '${secret:',
+  form: '"${secret:NAME}"',
+  resolve(rest, context) {
+    const name = /^([A-Za-z_][A-Za-z0-9_.-]*)\}$/.exec(rest)?.[1];
+    if (!name) throw invalid(context, 'expected "${secret:NAME}" alone, with nothing around it', 'For example "apiKey": "${secret:OPENAI_API_KEY}", after `patchbay secrets set OPENAI_API_KEY`.');
+    const where = `${context.configFile}: ${context.field}`;
+    const source = createCachedKeySource({
+      origin: `the secret ${name}`,
+      ttlMs: context.ttlMs,
+      fetch: async () => {
+        const { openSecretStore } = await import('../../secrets/store/open-store.js');
+        const value = await (await openSecretStore({ env: context.env })).get(name);
+        if (value === undefined) {
+          throw new PatchbayError('SECRET_MISSING', `provider "${context.provider}": there is no secret "${name}" in the secret store (${where})`, {
+            hint: `Store it: patchbay secrets set ${name}`,
+          });
+        }
+        return value;
+      },
+    });
+    return { kind: 'fetched', source, origin: source.origin };
+  },
+};
+
 const environmentVariable: KeyReferenceKind = {
   prefix: '${',
   form: '"${NAME}"',
@@ -87,7 +113,8 @@ const keyCommand: KeyReferenceKind = {
   },
 };
 
-export const REFERENCE_KINDS: readonly KeyReferenceKind[] = [environmentVariable, keyFile, keyCommand];
+// The secret form first: it starts with "${" too.
+export const REFERENCE_KINDS: readonly KeyReferenceKind[] = [storedSecret, environmentVariable, keyFile, keyCommand];
 
 /** The forms, for messages: `"${NAME}", "file:PATH" or "cmd:COMMAND"`. */
 export const REFERENCE_FORMS = REFERENCE_KINDS.map((k) => k.form).join(', ').replace(/, ([^,]*)$/, ' or $1');

@@ -11,7 +11,7 @@
  * requests share. When such a provider answers 401, the key is fetched again and the request
  * sent once more, as Claude Code does with `apiKeyHelper`.
  */
-import { redactKnownSecrets } from '../../config/redact.js';
+import { redactKnownSecrets } from '../../secrets/redact/index.js';
 import { isPatchbayError } from '../../errors.js';
 import type { ErrorType } from '../anthropic-types.js';
 import type { RetrySettings } from '../config/types.js';

@@ -99,7 +99,7 @@ describe('a literal key in apiKey', () => {
   it('is still refused, naming the reference forms, without echoing the key', () => {
     for (const value of ['sk-proj-literal-0003', 42, 'op read op://vault/key']) {
       const message = messageOf(() => providerWith(value, '/x/config.json'));
-      expect(message).toContain('/x/config.json: proxy.providers[0].apiKey: keys are not read from config files; apiKey takes a reference: "${NAME}", "file:PATH" or "cmd:COMMAND"');
+      expect(message).toContain('/x/config.json: proxy.providers[0].apiKey: keys are not read from config files; apiKey takes a reference: "${secret:NAME}", "${NAME}", "file:PATH" or "cmd:COMMAND"');
       expect(message).toContain('"apiKeyEnv": "OPENAI_API_KEY"');
       expect(message).not.toContain(String(value));
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretName, redactArgs, redactEntry, redactKnownSecrets, redactUrl, redactValue } from '../../src/config/redact.js';
+import { isSecretName, redactArgs, redactEntry, redactKnownSecrets, redactUrl, redactValue } from '../../src/secrets/redact/index.js';
 
 describe('redaction', () => {
   it('secret-looking names are hidden, others shown', () => {
@@ -52,9 +52,9 @@ describe('redaction', () => {
 
 describe('source lines under errors', () => {
   it('mask secret values with the same length, so the caret still lines up', async () => {
-    const { maskSecretsInJsonLine } = await import('../../src/config/redact.js');
+    const { maskSecretsInJsonLine } = await import('../../src/secrets/redact/index.js');
     const { parseJsonText } = await import('../../src/config/json-text.js');
-    expect(maskSecretsInJsonLine('    "GITHUB_TOKEN": "ghp_abc", "MODE": "fast", "X": "sk-ant-123"')).toBe('    "GITHUB_TOKEN": "*******", "MODE": "fast", "X": "**********"');
+    expect(maskSecretsInJsonLine('    "GITHUB_TOKEN": "ghp_abc", "MODE": "fast", "X": "sk-ant-1234567890"')).toBe('    "GITHUB_TOKEN": "*******", "MODE": "fast", "X": "*****************"');
     expect(maskSecretsInJsonLine('"API_KEY": "${API_KEY}"')).toBe('"API_KEY": "${API_KEY}"');
     const result = parseJsonText('{"env": {"API_KEY": "hunter22" "B": 1}}');
     expect(result.ok).toBe(false);
