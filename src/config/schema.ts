@@ -5,6 +5,7 @@
  * strict, so a typo like `allowtools` is reported instead of silently doing nothing.
  */
 import { z } from 'zod';
+import { ignoreProblem } from '../policy/pins/ignore.js';
 import type { ServerEntry } from './types.js';
 
 /** Claude Code's rule for server names. */
@@ -27,8 +28,22 @@ const patchbayOptions = z.strictObject(
     denyTools: z.array(z.string(), { error: 'must be an array of tool names' }).optional(),
     prefix: z.string({ error: 'must be a string' }).optional(),
     timeoutMs: z.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').optional(),
+    pinning: z.enum(['trust-new', 'strict', 'off'], { error: 'must be "trust-new", "strict" or "off"' }).optional(),
+    pinIgnore: z
+      .strictObject(
+        {
+          patterns: z.array(z.string(), { error: 'must be an array of regular expressions' }).optional(),
+          paths: z.array(z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted path such as "inputSchema.properties.*.default"'), { error: 'must be an array of dotted paths' }).optional(),
+        },
+        { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: patterns, paths` : 'must be an object') },
+      )
+      .superRefine((value, ctx) => {
+        const problem = ignoreProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['patterns'] });
+      })
+      .optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs` : 'must be an object') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs, pinning, pinIgnore` : 'must be an object') },
 );
 
 const stdioSchema = z.looseObject({

@@ -19,6 +19,13 @@ export interface PatchbayEntryOptions {
   prefix?: string;
   /** Per-call timeout in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Pinning of this server's definitions (src/policy/pins/): `trust-new` (default) trusts a new
+   * tool of a known server on first sight, `strict` holds it until approved, `off` pins nothing.
+   */
+  pinning?: 'trust-new' | 'strict' | 'off';
+  /** Parts of its definitions that legitimately change, left out before hashing (src/policy/pins/ignore.ts). */
+  pinIgnore?: { patterns?: string[]; paths?: string[] };
 }
 
 interface EntryBase {

@@ -12,6 +12,7 @@
  */
 import type { ScopedServer } from '../config/types.js';
 import type { CallGuard } from '../hub/guard.js';
+import { NO_AUDIT, type AuditSink } from '../policy/audit-sink.js';
 
 export interface GuardContext {
   /** The project the hub serves (its git root). */
@@ -20,6 +21,8 @@ export interface GuardContext {
   env: NodeJS.ProcessEnv;
   /** Operator-facing lines (stderr of `patchbay up`). */
   log: (line: string) => void;
+  /** Where the pin store lives (default `<data>/patchbay.db`); tests point it elsewhere. */
+  databaseFile?: string;
 }
 
 export interface HubGuards {
@@ -28,7 +31,23 @@ export interface HubGuards {
   close(): Promise<void>;
 }
 
-export async function createHubGuards(_context: GuardContext): Promise<HubGuards> {
+export async function createHubGuards(context: GuardContext): Promise<HubGuards> {
   const guards: CallGuard[] = [];
-  return { guards, close: async () => undefined };
+  const closers: (() => void | Promise<void>)[] = [];
+  // The audit store (policy) replaces NO_AUDIT here once it exists: every guard gets the same sink.
+  const audit: AuditSink = NO_AUDIT;
+
+  const { openPinStore } = await import('../policy/pins/store.js');
+  const { createPinGuard } = await import('../policy/pins/guard.js');
+  const pinStore = openPinStore(context.databaseFile);
+  const pins = createPinGuard({ store: pinStore, servers: context.servers, projectRoot: context.projectRoot, audit, log: (line) => context.log(`pins: ${line}`) });
+  guards.push(pins);
+  closers.push(() => pins.close(), () => pinStore.close());
+
+  return {
+    guards,
+    async close() {
+      for (const close of closers.reverse()) await close();
+    },
+  };
 }

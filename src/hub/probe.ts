@@ -9,6 +9,8 @@ import { expandEntry } from '../config/registry.js';
 import { isStdioEntry, type ScopedServer, type StdioEntry } from '../config/types.js';
 import { connectUpstream, UpstreamConnectError, type UpstreamConnection } from './upstream/connection.js';
 import { diagnoseRemote, diagnoseStdio, type Diagnosis } from './upstream/diagnose.js';
+import type { ServerLists } from './catalog.js';
+import { offeredKinds, readLists } from './list-all.js';
 
 export type ProbeStatus = 'connected' | 'failed' | 'needs-auth' | 'pending-approval' | 'disabled';
 
@@ -27,6 +29,10 @@ export interface ProbeResult {
   serverVersion?: string;
   protocolVersion?: string;
   toolCount?: number;
+  /** With `lists: true`: everything the server lists (tools, prompts, resources, templates). */
+  lists?: ServerLists;
+  /** With `lists: true`: lists the server offered but failed to give. */
+  listErrors?: string[];
   durationMs: number;
 }
 
@@ -34,6 +40,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** Read every list the server offers, not only count its tools (`patchbay scan`, doctor's scan). */
+  lists?: boolean;
 }
 
 /** Enough to read every page of a sane server, bounded against one that loops on its cursor. */
@@ -93,7 +101,13 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       env,
       closeGraceMs: 500,
     });
-    const toolCount = await countTools(connection, Math.max(1, options.timeoutMs - (Date.now() - started)));
+    const remaining = Math.max(1, options.timeoutMs - (Date.now() - started));
+    let lists: ServerLists | undefined;
+    const listErrors: string[] = [];
+    if (options.lists) {
+      lists = await readLists(connection, offeredKinds(connection.capabilities), remaining, (kind, error) => listErrors.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const toolCount = lists ? lists.tools.length : await countTools(connection, remaining);
     const facts = connection.diagnostics();
     const result: Omit<ProbeResult, 'name' | 'durationMs'> = {
       status: 'connected',
@@ -101,6 +115,7 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       serverVersion: connection.serverInfo?.version,
       protocolVersion: connection.protocolVersion,
       toolCount,
+      ...(lists ? { lists, listErrors } : {}),
     };
     if (facts.nonJsonLines.length > 0) {
       // It works through Patchbay, which skips such lines; hosts that do not will fail.
