@@ -101,7 +101,7 @@ export function evaluatePins(input: EvaluateInput): Evaluation {
       }
     } else if (pin.hash !== o.hash && input.compareHash(JSON.parse(pin.definition) as Definition) !== input.compareHash(o.definition)) {
       reason = 'changed';
-      detail = `${describeChange(JSON.parse(pin.definition) as Definition, o.definition)} since it was pinned`;
+      detail = `${describeChange(JSON.parse(pin.definition) as Definition, o.definition)} since it was pinned on ${new Date(pin.pinnedAt).toISOString().slice(0, 10)}`;
     } else if (errors.length > 0) {
       reason = 'findings';
       detail = findingsSentence(errors);
