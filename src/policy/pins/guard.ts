@@ -136,7 +136,16 @@ export function createPinGuard(options: PinGuardOptions): PinGuard {
     const evaluation = evaluatePins({ origin: st.origin, server, mode: st.mode, stored: st.stored, observed: defs, compareHash, now: now() });
     const signature = (list: ServerPins['pending']) => JSON.stringify(list.map((p) => [p.kind, p.name, p.hash, p.reason, p.detail]).sort());
     if (evaluation.add.length > 0 || !st.stored.known || signature(evaluation.pending) !== signature(st.stored.pending)) {
-      if (!store.commitObservation(st.origin, server, { add: evaluation.add, pending: evaluation.pending }, version)) {
+      let committed: boolean;
+      try {
+        committed = store.commitObservation(st.origin, server, { add: evaluation.add, pending: evaluation.pending }, version);
+      } catch (error) {
+        // Fail closed: what is held stays held in memory even when the store cannot be written.
+        log(`cannot write the pin store (${error instanceof Error ? error.message : String(error)}); holding back in memory only`);
+        report(server, st, defs, evaluation.quarantined);
+        return;
+      }
+      if (!committed) {
         // An approval landed in between: read it, then decide again.
         reload();
         if (retry) settle(server, st, cross, false);
