@@ -66,12 +66,19 @@ function shadowing(items: readonly ScanItem[], tools: readonly ScanItem[]): Find
   const servers = [...new Set(items.map((i) => i.server))];
   const names = new Map<string, Set<string>>(servers.map((s) => [s, new Set(tools.filter((t) => t.server === s).map((t) => t.name))]));
   const out: Finding[] = [];
+  const compiled = new Map<string, RegExp>();
+  const patternOf = (tool: ScanItem, shared: boolean) => {
+    const key = `${shared ? 1 : 0}\0${tool.server}\0${tool.name}`;
+    let re = compiled.get(key);
+    if (!re) compiled.set(key, (re = mentionPattern(tool, shared)));
+    return re;
+  };
   for (const target of items) {
     const own = names.get(target.server)!;
     // A name this server has too may mean its own tool; only the namespaced form is sure.
     const others = tools.filter((t) => t.server !== target.server);
     if (others.length === 0) continue;
-    const patterns = others.map((t) => ({ tool: t, pattern: mentionPattern(t, own.has(t.name)) }));
+    const patterns = others.map((t) => ({ tool: t, pattern: patternOf(t, own.has(t.name)) }));
     for (const piece of textPieces(target.item)) {
       if (piece.path === 'name') continue;
       const folded = foldForMatch(piece.text);

@@ -10,6 +10,7 @@
  * variation sequence, an RLM next to right-to-left text, a SHA-256 digest, base64 of an image.
  */
 import type { HiddenIn, ScanLevel } from './types.js';
+import { execAll } from './text.js';
 import { printable } from './unicode.js';
 
 export interface HiddenHit {
@@ -56,13 +57,13 @@ export function readableText(bytes: Uint8Array): string | undefined {
 
 function checkInvisible(text: string): HiddenHit[] {
   const hits: HiddenHit[] = [];
-  for (const m of text.matchAll(TAG_RUN)) {
+  for (const m of execAll(TAG_RUN, text)) {
     const before = text.slice(0, m.index);
     if (before.endsWith('\u{1F3F4}') && FLAG_TAGS.test(m[0])) continue;
     const decoded = [...m[0]].map((ch) => ch.codePointAt(0)! - 0xe0000).filter((cp) => cp >= 0x20 && cp < 0x7f).map((cp) => String.fromCharCode(cp)).join('');
     hits.push({ level: 'error', message: `${[...m[0]].length} invisible Unicode TAG characters hide text: "${printable(decoded, 100)}"`, match: decoded, decoded: decoded ? { text: decoded, from: 'tag-characters' } : undefined });
   }
-  for (const m of text.matchAll(SELECTOR_RUN)) {
+  for (const m of execAll(SELECTOR_RUN, text)) {
     const bytes = Uint8Array.from([...m[0]].map((ch) => {
       const cp = ch.codePointAt(0)!;
       return cp <= 0xfe0f ? cp - 0xfe00 : cp - 0xe0100 + 16;
@@ -76,14 +77,14 @@ function checkInvisible(text: string): HiddenHit[] {
     });
   }
   let decodedRun = false;
-  for (const m of text.matchAll(ZW_RUN)) {
+  for (const m of execAll(ZW_RUN, text)) {
     const decoded = decodeZeroWidthBits(m[0]);
     if (!decoded) continue;
     decodedRun = true;
     hits.push({ level: 'error', message: `a run of zero-width characters encodes text: "${printable(decoded, 100)}"`, match: printable(m[0]), decoded: { text: decoded, from: 'zero-width' } });
   }
   if (!decodedRun) {
-    const stray = [...text.matchAll(ZERO_WIDTH)].filter((m) => !isHonestJoiner(text, m.index, m[0]));
+    const stray = [...execAll(ZERO_WIDTH, text)].filter((m) => !isHonestJoiner(text, m.index, m[0]));
     if (stray.length > 0) {
       const around = text.slice(Math.max(0, stray[0]!.index - 12), stray[0]!.index + 12);
       hits.push({ level: 'warn', message: `${stray.length} zero-width character${stray.length === 1 ? '' : 's'} split or hide words (removed before the other checks)`, match: printable(around) });
@@ -128,13 +129,13 @@ const HEX_RUN = /(?:\b|0x)((?:[0-9a-fA-F]{2}){16,})\b|((?:\\x[0-9a-fA-F]{2}){8,}
 function checkEncoded(text: string): HiddenHit[] {
   const hits: HiddenHit[] = [];
   const seen = new Set<string>();
-  for (const m of text.matchAll(HEX_RUN)) {
+  for (const m of execAll(HEX_RUN, text)) {
     const hex = (m[1] ?? m[2] ?? m[3] ?? '').replace(/\\x|%/g, '');
     const decoded = readableText(Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16))));
     seen.add(m[0]);
     if (decoded) hits.push({ level: 'warn', message: `a hex run decodes to text: "${printable(decoded, 100)}"`, match: printable(m[0], 60), decoded: { text: decoded, from: 'hex' } });
   }
-  for (const m of text.matchAll(BASE64_RUN)) {
+  for (const m of execAll(BASE64_RUN, text)) {
     if (seen.has(m[0]) || /^[0-9a-fA-F]+$/.test(m[0])) continue;
     const decoded = readableText(Buffer.from(m[0].replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
     if (decoded) hits.push({ level: 'warn', message: `a base64 run decodes to text: "${printable(decoded, 100)}"`, match: printable(m[0], 60), decoded: { text: decoded, from: 'base64' } });

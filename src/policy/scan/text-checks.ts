@@ -10,6 +10,7 @@
  * (server-filesystem, server-everything) on the other, which must come out clean.
  */
 import type { ScanCheck, ScanLevel } from './types.js';
+import { execAll as matches } from './text.js';
 import { foldForMatch } from './unicode.js';
 
 export interface TextHit {
@@ -67,14 +68,16 @@ const CONCEALMENT = [
   /\bsilently\s+(?:send|forward|copy|upload|exfiltrate|read|include|transmit|email|post)\b/g,
 ];
 
-function matches(pattern: RegExp, text: string): RegExpExecArray[] {
-  pattern.lastIndex = 0;
-  return [...text.matchAll(pattern)];
-}
+/** One identifier-like token (a type, an enum value, a property name): no sentence, no tag can hide in it. */
+const SINGLE_TOKEN = /^[a-z0-9_-]{0,40}$/;
 
-/** Checks one folded piece of text. `original` is the same piece unfolded, for the homoglyph check. */
 export function checkText(folded: string, original: string): TextHit[] {
   const hits: TextHit[] = [];
+  if (SINGLE_TOKEN.test(folded)) {
+    // Most strings of a schema are like this; only a credential file name can be one token.
+    for (const { pattern, what } of SENSITIVE) for (const m of matches(pattern, folded)) hits.push({ check: 'sensitive-path', level: 'info', message: `mentions ${what} (${m[0].trim()})`, match: m[0].trim() });
+    return hits;
+  }
   for (const m of matches(INSTRUCTION_TAG, folded)) {
     hits.push({ check: 'instruction-tag', level: 'error', message: `an instruction tag <${m[1]}> addresses the model over the user's head`, match: m[0] });
   }

@@ -41,3 +41,14 @@ export function textPieces(value: unknown): TextPiece[] {
   walk(value, '', 0);
   return out;
 }
+
+/** Every match of a global pattern (exec, not matchAll: matchAll clones the RegExp on each call). */
+export function execAll(pattern: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    out.push(m);
+    if (m[0] === '') pattern.lastIndex++;
+  }
+  return out;
+}
