@@ -146,9 +146,10 @@ export function createPinGuard(options: PinGuardOptions): PinGuard {
         return;
       }
       if (!committed) {
-        // An approval landed in between: read it, then decide again.
-        reload();
-        if (retry) settle(server, st, cross, false);
+        // An approval (or another hub's pin) landed in between: read it, then decide again —
+        // reload() settles this server once more. A second miss holds back in memory.
+        if (retry) reload();
+        else report(server, st, defs, evaluation.quarantined);
         return;
       }
       st.stored = { known: true, pins: [...st.stored.pins.filter((p) => !evaluation.add.some((a) => a.kind === p.kind && a.name === p.name)), ...evaluation.add], pending: evaluation.pending };

@@ -17,7 +17,7 @@ export function createMemoryPinStore(): PinStore {
       return { known: servers.has(`${origin}\0${server}`), pins: structuredClone(of(pins, origin, server)), pending: structuredClone(of(pending, origin, server)) };
     },
     commitObservation(origin, server, change, expectedVersion) {
-      if (expectedVersion !== version) return false;
+      if (expectedVersion !== version || change.add.some((r) => pins.has(id(r)))) return false;
       if (!servers.has(`${origin}\0${server}`)) servers.set(`${origin}\0${server}`, { origin, server, firstSeen: Date.now() });
       for (const record of change.add) pins.set(id(record), structuredClone(record));
       for (const record of of(pending, origin, server)) pending.delete(id(record));

@@ -32,3 +32,19 @@ describe('the SQLite pin store', () => {
     }
   });
 });
+
+describe('two hubs on one store', () => {
+  it('the second never overwrites the first one\'s first-sight pin', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'patchbay-pinstore-')), 'patchbay.db');
+    const a = openPinStore(file);
+    const b = openPinStore(file);
+    try {
+      expect(a.commitObservation('user', 's', { add: [pin], pending: [] }, a.approvalsVersion())).toBe(true);
+      expect(b.commitObservation('user', 's', { add: [{ ...pin, hash: 'other' }], pending: [] }, b.approvalsVersion())).toBe(false);
+      expect(b.load('user', 's').pins.map((p) => p.hash)).toEqual(['h1']);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});

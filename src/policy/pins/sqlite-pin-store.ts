@@ -99,6 +99,7 @@ export function openPinStore(file: string = defaultDatabasePath()): PinStore {
     known: db.prepare('SELECT 1 FROM pin_servers WHERE origin = ? AND server = ?').pluck(),
     markKnown: db.prepare('INSERT OR IGNORE INTO pin_servers (origin, server, first_seen) VALUES (?, ?, ?)'),
     pinsOf: db.prepare('SELECT * FROM pins WHERE origin = ? AND server = ?'),
+    hasPin: db.prepare('SELECT 1 FROM pins WHERE origin = ? AND server = ? AND kind = ? AND name = ?').pluck(),
     pendingOf: db.prepare('SELECT * FROM pin_pending WHERE origin = ? AND server = ?'),
     putPin: db.prepare(
       `INSERT INTO pins (origin, server, kind, name, hash, definition, trust, accepted, pinned_at) VALUES (@origin, @server, @kind, @name, @hash, @definition, @trust, @accepted, @pinnedAt)
@@ -126,6 +127,8 @@ export function openPinStore(file: string = defaultDatabasePath()): PinStore {
   const commit = db.transaction((origin: string, server: string, change: { add: PinRecord[]; pending: PendingRecord[] }, expected: number): boolean => {
     // Our own writes leave data_version alone, so read the counter itself inside the lock.
     if ((q.approvals.get() as number) !== expected) return false;
+    // Another hub (a second `gateway --stdio`) pinned it first: never overwrite a pin on first sight.
+    if (change.add.some((r) => q.hasPin.get(origin, server, r.kind, r.name) !== undefined)) return false;
     q.markKnown.run(origin, server, Date.now());
     for (const r of change.add) q.putPin.run({ ...r, accepted: JSON.stringify(r.accepted) });
     q.clearPending.run(origin, server);

@@ -66,7 +66,8 @@ export interface PinStore {
   /**
    * One observation, in one transaction: marks the server known, adds first-sight pins and
    * replaces the server's pending set. Returns false (and writes nothing) when approvals changed
-   * since `expectedVersion`, so the caller re-reads before it overwrites a fresh approval.
+   * since `expectedVersion`, or another process pinned one of `add` first, so the caller re-reads
+   * before it overwrites a fresh approval or someone else's pin.
    */
   commitObservation(origin: PinOrigin, server: string, change: { add: PinRecord[]; pending: PendingRecord[] }, expectedVersion: number): boolean;
   /** Pending → pinned (trust `approved`, its findings accepted), atomically; returns what was approved. */

@@ -76,6 +76,7 @@ export function checkText(folded: string, original: string): TextHit[] {
   if (SINGLE_TOKEN.test(folded)) {
     // Most strings of a schema are like this; only a credential file name can be one token.
     for (const { pattern, what } of SENSITIVE) for (const m of matches(pattern, folded)) hits.push({ check: 'sensitive-path', level: 'info', message: `mentions ${what} (${m[0].trim()})`, match: m[0].trim() });
+    homoglyphs(original, hits);
     return hits;
   }
   for (const m of matches(INSTRUCTION_TAG, folded)) {
@@ -120,11 +121,15 @@ export function checkText(folded: string, original: string): TextHit[] {
       match: m[0],
     });
   }
+  homoglyphs(original, hits);
+  return hits;
+}
+
+function homoglyphs(original: string, hits: TextHit[]): void {
   const mixed = mixedScriptWords(original);
   if (mixed.length > 0) {
     hits.push({ check: 'homoglyph', level: 'warn', message: `spells ${mixed.length === 1 ? 'a word' : `${mixed.length} words`} with look-alike letters from another script (${mixed.slice(0, 3).join(', ')})`, match: mixed[0]! });
   }
-  return hits;
 }
 
 /** Words with both ASCII letters and non-ASCII letters that fold to ASCII: "pаssword" with a Cyrillic а. */
