@@ -9,13 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 import { POLICY_FIXTURES } from '../helpers.js';
 
-function workspace(servers: Record<string, string>) {
+function workspace(servers: Record<string, string>, serverEnv: Record<string, Record<string, string>> = {}) {
   const root = mkdtempSync(join(process.env.HOME!, 'scan-'));
   const home = join(root, 'home');
   const project = join(root, 'project');
   mkdirSync(home, { recursive: true });
   mkdirSync(project, { recursive: true });
-  const mcpServers = Object.fromEntries(Object.entries(servers).map(([name, file]) => [name, { type: 'stdio', command: process.execPath, args: [join(POLICY_FIXTURES, file)], env: {} }]));
+  const mcpServers = Object.fromEntries(Object.entries(servers).map(([name, file]) => [name, { type: 'stdio', command: process.execPath, args: [join(POLICY_FIXTURES, file)], env: serverEnv[name] ?? {} }]));
   writeFileSync(join(home, '.claude.json'), JSON.stringify({ mcpServers }));
   const env = { HOME: home, USERPROFILE: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), XDG_STATE_HOME: join(home, '.local', 'state') };
   return { project, env };
@@ -51,6 +51,17 @@ describe('patchbay scan', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No MCP server named "nope"');
     expect(unknown.stderr).toContain('Configured servers: victim');
+  });
+
+  it('never prints a credential the server quotes in a description', async () => {
+    const token = 'sk-Live-4F9a8B7c6D5e4F3a2B1c';
+    const ws = workspace({ leaky: 'poisoned/leaky.mjs' }, { leaky: { API_TOKEN: token } });
+    for (const args of [['scan'], ['scan', '--json'], ['doctor']]) {
+      const result = await runCli(args, { cwd: ws.project, env: ws.env, timeoutMs: 60_000 });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('leaky');
+      expect((result.stdout + result.stderr).toLowerCase()).not.toContain(token.toLowerCase());
+    }
   });
 
   it('doctor includes the scan and is not healthy while a definition would be held back', async () => {
