@@ -40,7 +40,16 @@ export async function createHubGuards(context: GuardContext): Promise<HubGuards>
   const { openPinStore } = await import('../policy/pins/store.js');
   const { createPinGuard } = await import('../policy/pins/guard.js');
   const pinStore = openPinStore(context.databaseFile);
-  const pins = createPinGuard({ store: pinStore, servers: context.servers, projectRoot: context.projectRoot, audit, log: (line) => context.log(`pins: ${line}`) });
+  const { entrySecrets } = await import('../policy/scan/redact.js');
+  const byName = new Map(context.servers.map((s) => [s.name, s]));
+  const pins = createPinGuard({
+    store: pinStore,
+    servers: context.servers,
+    projectRoot: context.projectRoot,
+    audit,
+    log: (line) => context.log(`pins: ${line}`),
+    secretsOf: (name) => (byName.has(name) ? entrySecrets(byName.get(name)!, context.env) : []),
+  });
   guards.push(pins);
   closers.push(() => pins.close(), () => pinStore.close());
 

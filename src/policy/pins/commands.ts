@@ -11,6 +11,7 @@ import { diffLines, prettyDefinition } from './diff.js';
 import { kindNoun } from './evaluate.js';
 import { pinOrigin } from './guard.js';
 import { renderFinding } from '../scan/render.js';
+import { createSecretRedactor, entrySecrets, type Redactor } from '../scan/redact.js';
 import { openPinStore, type PendingRecord, type PinListing, type PinOrigin, type PinRecord, type PinStore } from './store.js';
 
 export interface PinsCommandOptions {
@@ -31,13 +32,21 @@ async function withStore<T>(options: PinsCommandOptions, run: (store: PinStore) 
 
 /** Where a server's pins are: its configured scope for this project, else wherever the store has it. */
 async function originOf(server: string, store: PinStore, cwd: string): Promise<PinOrigin> {
+  return (await targetOf(server, store, cwd)).origin;
+}
+
+async function targetOf(server: string, store: PinStore, cwd: string): Promise<{ origin: PinOrigin; redact: Redactor }> {
   const registry = await loadRegistry({ cwd });
   const configured = resolveServers(registry, { includeUnapproved: true }).find((s) => s.name === server);
-  if (configured) return pinOrigin(configured, registry.projectRoot);
+  if (configured) return { origin: pinOrigin(configured, registry.projectRoot), redact: createSecretRedactor(entrySecrets(configured)) };
+  return { origin: storedOrigin(server, store, registry.projectRoot), redact: (t) => t };
+}
+
+function storedOrigin(server: string, store: PinStore, projectRoot: string): PinOrigin {
   const origins = [...new Set(store.list({ server }).servers.map((s) => s.origin))];
   if (origins.length === 1) return origins[0]!;
   if (origins.length === 0) {
-    throw new PatchbayError('SERVER_NOT_FOUND', `No pins for a server named "${server}" (it is not configured for ${registry.projectRoot} either)`, {
+    throw new PatchbayError('SERVER_NOT_FOUND', `No pins for a server named "${server}" (it is not configured for ${projectRoot} either)`, {
       hint: 'Pins are made when the hub first lists a server: run `patchbay up`, or `patchbay pins list --all` to see every pinned server.',
     });
   }
@@ -74,12 +83,12 @@ export interface PinsDiffResult {
 
 export async function diffPins(options: PinsCommandOptions & { server: string; name?: string; kind?: DefinitionKind }): Promise<PinsDiffResult> {
   return withStore(options, async (store) => {
-    const origin = await originOf(options.server, store, options.cwd ?? process.cwd());
+    const { origin, redact } = await targetOf(options.server, store, options.cwd ?? process.cwd());
     const state = store.load(origin, options.server);
     const chosen = state.pending.filter((p) => (options.name === undefined || p.name === options.name) && (options.kind === undefined || p.kind === options.kind));
     const diffs = chosen.map((pending) => {
       const pin = state.pins.find((p) => p.kind === pending.kind && p.name === pending.name);
-      return { pending, pin, lines: diffLines(pin ? prettyDefinition(pin.definition) : [], prettyDefinition(pending.definition)) };
+      return { pending, pin, lines: diffLines(pin ? prettyDefinition(pin.definition) : [], prettyDefinition(pending.definition)).map(redact) };
     });
     const pinned = options.name !== undefined && chosen.length === 0 ? state.pins.find((p) => p.name === options.name && (options.kind === undefined || p.kind === options.kind)) : undefined;
     return { server: options.server, origin, diffs, ...(pinned ? { pinned } : {}) };

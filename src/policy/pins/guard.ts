@@ -19,8 +19,9 @@ import type { CallGuard, GuardedItem, GuardedKind } from '../../hub/guard.js';
 import { HubRpcError } from '../../hub/types.js';
 import { NO_AUDIT, type AuditSink } from '../audit-sink.js';
 import { crossCheck, itemsOf, scanDefinition, type DefinitionKind, type Finding, type ScanItem } from '../scan/index.js';
+import { createSecretRedactor, type Redactor } from '../scan/redact.js';
 import { printable } from '../scan/unicode.js';
-import { canonicalJson, fingerprint, pinnedFields } from './definition.js';
+import { canonicalJson, fingerprint, pinnedFields, sha256 } from './definition.js';
 import { evaluatePins, kindNoun, quarantineId, refusalMessage, type ObservedDefinition, type PinningMode, type Quarantine } from './evaluate.js';
 import { compileIgnore, type IgnoreRules } from './ignore.js';
 import type { PinOrigin, PinStore, ServerPins } from './store.js';
@@ -38,6 +39,8 @@ export interface PinGuardOptions {
   /** How often a running hub looks for approvals when nobody lists or calls (default 1000 ms; 0: never). */
   pollMs?: number;
   now?: () => number;
+  /** Each server's own secret values (scan/redact.ts), kept out of findings, refusals, logs and the store. */
+  secretsOf?: (server: string) => readonly string[];
 }
 
 export interface PinGuard extends CallGuard {
@@ -55,6 +58,7 @@ interface ServerState {
   origin: PinOrigin;
   mode: PinningMode;
   ignore: IgnoreRules;
+  redact: Redactor;
   stored: ServerPins;
   items: ScanItem[] | undefined;
   /** Scan results per definition, kept while its JSON stays the same. */
@@ -84,7 +88,8 @@ export function createPinGuard(options: PinGuardOptions): PinGuard {
     const entry = configured.get(server);
     const patchbay = entry?.entry.patchbay;
     const origin = entry ? pinOrigin(entry, options.projectRoot) : 'user';
-    st = { origin, mode: patchbay?.pinning ?? 'trust-new', ignore: compileIgnore(patchbay?.pinIgnore), stored: store.load(origin, server), items: undefined, scans: new Map(), seen: undefined, quarantined: new Map() };
+    const redact = createSecretRedactor(options.secretsOf?.(server) ?? []);
+    st = { origin, mode: patchbay?.pinning ?? 'trust-new', ignore: compileIgnore(patchbay?.pinIgnore), redact, stored: store.load(origin, server), items: undefined, scans: new Map(), seen: undefined, quarantined: new Map() };
     states.set(server, st);
     return st;
   }
@@ -108,13 +113,16 @@ export function createPinGuard(options: PinGuardOptions): PinGuard {
       const json = JSON.stringify(item.item);
       let scan = st.scans.get(id);
       if (!scan || scan.json !== json) {
-        scan = { json, findings: scanDefinition(item) };
+        scan = { json, findings: scanDefinition(item).map((f) => ({ ...f, message: st.redact(f.message), ...(f.excerpt !== undefined ? { excerpt: st.redact(f.excerpt) } : {}) })) };
         st.scans.set(id, scan);
       }
-      const definition = pinnedFields(item.kind, item.item);
-      const canonical = canonicalJson(definition);
+      // Pinned (and stored) without the server's own secrets, so the store never holds them and
+      // a rotated credential is no change.
+      const raw = canonicalJson(pinnedFields(item.kind, item.item));
+      const canonical = st.redact(raw);
+      const definition = canonical === raw ? pinnedFields(item.kind, item.item) : (JSON.parse(canonical) as Record<string, unknown>);
       const catalogKey = item.kind === 'templates' ? String(item.item.uriTemplate) : item.name;
-      return { kind: item.kind, name: item.name, catalogKey, definition, canonical, hash: fingerprint(definition), findings: [...scan.findings, ...(cross.get(`${server}\0${id}`) ?? [])] };
+      return { kind: item.kind, name: item.name, catalogKey, definition, canonical, hash: sha256(canonical), findings: [...scan.findings, ...(cross.get(`${server}\0${id}`) ?? [])] };
     });
   }
 
@@ -197,7 +205,7 @@ export function createPinGuard(options: PinGuardOptions): PinGuard {
   }
 
   function listChanges(server: string, st: ServerState): void {
-    const now_ = new Map((st.items ?? []).map((i) => [`${i.kind}\0${i.name}`, fingerprint(pinnedFields(i.kind, i.item))]));
+    const now_ = new Map((st.items ?? []).map((i) => [`${i.kind}\0${i.name}`, sha256(st.redact(canonicalJson(pinnedFields(i.kind, i.item))))]));
     const before = st.seen ?? new Map(st.stored.pins.map((p) => [`${p.kind}\0${p.name}`, p.hash]));
     const added: string[] = [];
     const changed: string[] = [];

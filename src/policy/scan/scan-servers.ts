@@ -3,8 +3,8 @@
  * the hub — connect to each (hub/probe.ts, concurrently), read every list, scan (index.ts),
  * close. Cross-server checks need every server, so all are read even when one is asked for.
  */
-import { expandEntry, loadRegistry, resolveServers } from '../../config/registry.js';
-import { REDACTED, secretValuesOf } from '../../config/redact.js';
+import { loadRegistry, resolveServers } from '../../config/registry.js';
+import { createSecretRedactor, entrySecrets } from './redact.js';
 import type { ScopedServer } from '../../config/types.js';
 import { PatchbayError } from '../../errors.js';
 import { probeServer, type ProbeResult } from '../../hub/probe.js';
@@ -62,11 +62,8 @@ export async function probeForScan(server: ScopedServer, timeoutMs: number, cwd:
 /** The report from probe results (doctor builds its scan section with this too). */
 export function buildScanReport(projectRoot: string, servers: readonly ScopedServer[], results: readonly ProbeResult[], only?: string): ScanReport {
   const connected = results.filter((r) => r.status === 'connected' && r.lists);
-  // A server may quote its own credentials in a description (a URL with a token): never print them.
-  // Excerpts are folded to lower case, so match the secrets without regard to case.
-  const secrets = servers.flatMap((s) => secretValuesOf(expandEntry(s.entry, process.env).entry)).filter((v) => v.length >= 4);
-  const pattern = secrets.length > 0 ? new RegExp(secrets.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gi') : undefined;
-  const clean = (text: string) => (pattern ? text.replace(pattern, REDACTED) : text);
+  // A server may quote its own credentials in a description: never print them.
+  const clean = createSecretRedactor(servers.flatMap((s) => entrySecrets(s)));
   const findings = scanCatalog(connected.map((r) => ({ server: r.name, lists: r.lists! })))
     .filter((f) => only === undefined || f.server === only)
     .map((f) => ({ ...f, message: clean(f.message), ...(f.excerpt !== undefined ? { excerpt: clean(f.excerpt) } : {}) }));
