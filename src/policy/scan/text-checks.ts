@@ -23,7 +23,7 @@ export interface TextHit {
 
 /** Tags no honest description needs: they exist to address the model over the user's head. */
 const INSTRUCTION_TAG =
-  /<\s*\/?\s*(important|system|system[-_ ]?(?:prompt|message|instructions?)|instructions?|hidden|admin|override|critical|secret[-_ ]instructions?|ai[-_ ]instructions?|tool[-_ ]instructions?|assistant[-_ ]instructions?)(?:\s[^<>]{0,80})?\s*\/?\s*>/g;
+  /<\s*\/?\s*(important|system|system[-_ ]?(?:prompt|message|instructions?)|instructions?|hidden|override|secret[-_ ]instructions?|ai[-_ ]instructions?|tool[-_ ]instructions?|assistant[-_ ]instructions?)(?:\s[^<>]{0,80})?\s*\/?\s*>/g;
 /** Chat-template control tokens: `<|im_start|>`, `<|system|>`, `<<SYS>>`, `[INST]`, `[SYSTEM]`. */
 const SPECIAL_TOKEN = /<\|\s*[a-z_]{2,20}\s*\|>|<<\s*\/?\s*sys\s*>>|\[\s*\/?\s*(?:inst|system|sys)\s*\]/g;
 /** Hidden from anyone who reads the description rendered as Markdown, not from the model. */
@@ -41,7 +41,7 @@ const MARKDOWN_SHOUT = /(?:^|\n|[.!?]\s)\s*(?:#{1,6}\s*|\*\*|__|\*)?\s*(importan
 /** Credential stores and the files that decide what runs (mirrors src/sandbox/protected-paths.ts). */
 const SENSITIVE: { pattern: RegExp; what: string }[] = [
   { pattern: /(?:^|[^\w.])\.ssh\b(?:[\\/][\w.-]*\w)?|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\bauthorized_keys\b|\bknown_hosts\b/g, what: 'SSH keys' },
-  { pattern: /\.aws\b(?:[\\/](?:credentials|config))?|\baws_secret_access_key\b/g, what: 'AWS credentials' },
+  { pattern: /(?:^|[^\w.])\.aws\b(?:[\\/](?:credentials|config))?|\baws_secret_access_key\b/g, what: 'AWS credentials' },
   { pattern: /\.config[\\/]gcloud\b|\bapplication_default_credentials\.json\b|\bgcloud[\\/]credentials/g, what: 'Google Cloud credentials' },
   { pattern: /(?:^|[^\w.])\.azure\b/g, what: 'Azure credentials' },
   { pattern: /\.kube[\\/]config\b|\bkubeconfig\b/g, what: 'Kubernetes credentials' },

@@ -36,7 +36,7 @@ const CASES: Record<string, { attacks: Record<string, Expect>; benign: string[];
       report: ['exfiltration', 'error'],
       claude_sync: ['exfiltration', 'error'],
     },
-    benign: ['ssh_hosts', 'dotenv_run', 'count_words', 'show_config'],
+    benign: ['ssh_hosts', 'dotenv_run', 'count_words', 's3_upload', 'show_config'],
   },
   concealment: {
     attacks: { send_message: ['concealment', 'error'], sync: ['concealment', 'error'], optimize: ['concealment', 'error'], add: ['concealment', 'error'], post: ['concealment', 'error'] },
