@@ -5,7 +5,6 @@
  * strict, so a typo like `allowtools` is reported instead of silently doing nothing.
  */
 import { z } from 'zod';
-import { ignoreProblem } from '../policy/pins/ignore.js';
 import type { ServerEntry } from './types.js';
 
 /** Claude Code's rule for server names. */
@@ -20,6 +19,20 @@ export const NAME_RULE = 'a server name may contain only letters, digits, "-" an
 const stringRecord = z.record(z.string(), z.string({ error: 'must be a string' }), {
   error: 'must be an object of string values',
 });
+
+/** `pinIgnore.patterns` are regexes applied to server text (src/policy/pins/ignore.ts): refuse broken ones here. */
+function patternProblem(patterns: readonly string[] | undefined): string | undefined {
+  for (const source of patterns ?? []) {
+    let re: RegExp;
+    try {
+      re = new RegExp(source, 'gu');
+    } catch (error) {
+      return `pattern ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message})`;
+    }
+    if (re.test('')) return `pattern ${JSON.stringify(source)} matches the empty string, so it would ignore nothing useful and everything around it`;
+  }
+  return undefined;
+}
 
 const patchbayOptions = z.strictObject(
   {
@@ -38,7 +51,7 @@ const patchbayOptions = z.strictObject(
         { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: patterns, paths` : 'must be an object') },
       )
       .superRefine((value, ctx) => {
-        const problem = ignoreProblem(value);
+        const problem = patternProblem(value.patterns);
         if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['patterns'] });
       })
       .optional(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, changedFields, describeChange, fingerprint, pinnedFields } from './definition.js';
-import { compileIgnore, ignoreProblem } from './ignore.js';
+import { compileIgnore } from './ignore.js';
 
 const tool = { name: 'add', description: 'Adds', inputSchema: { type: 'object', properties: { a: { type: 'number' } } }, annotations: { readOnlyHint: false } };
 
@@ -38,11 +38,5 @@ describe('pin ignore rules', () => {
     expect(rules.apply(def)).toEqual({ description: 'on …', inputSchema: { properties: { q: { description: '… query' } } } });
     expect(def.inputSchema.properties.q.default).toBe('db-7'); // the original is left alone
     expect(fingerprint(rules.apply({ ...def, description: 'on db-2' }))).toBe(fingerprint(rules.apply(def)));
-  });
-
-  it('refuse a regex that is invalid or matches nothing but the empty string', () => {
-    expect(ignoreProblem({ patterns: ['('] })).toMatch(/not a valid regular expression/);
-    expect(ignoreProblem({ patterns: ['x*'] })).toMatch(/matches the empty string/);
-    expect(ignoreProblem({ patterns: ['host-\\w+'] })).toBeUndefined();
   });
 });

@@ -50,6 +50,15 @@ describe('the pin guard', () => {
     expect(logs.some((l) => l.includes('cannot write the pin store (disk full)'))).toBe(true);
   });
 
+  it('holds back everything of a server it cannot check', () => {
+    const broken: PinStore = { ...createMemoryPinStore(), load: () => { throw new Error('database is locked'); } };
+    const guard = createPinGuard({ store: broken, servers: [server('s')], projectRoot: '/p', pollMs: 0 });
+    const honest = lists({ tools: [{ name: 'ok', description: 'Adds' }] });
+    expect(() => guard.observeLists!('s', honest)).not.toThrow();
+    expect(guard.filter!('default', 'tools', items('s', honest, 'tools'))).toEqual([]);
+    expect(() => guard.before!(call('s', 'ok'))).toThrow(/it could not be checked \(database is locked\)/);
+  });
+
   it('releases a look-alike once the tool it imitated is gone', () => {
     const guard = createPinGuard({ store: createMemoryPinStore(), servers: [server('a'), server('b')], projectRoot: '/p', pollMs: 0 });
     guard.observeLists!('a', lists({ tools: [{ name: 'read_file', description: 'Reads' }] }));

@@ -88,9 +88,16 @@ export function createPinGuard(options: PinGuardOptions): PinGuard {
     const entry = configured.get(server);
     const patchbay = entry?.entry.patchbay;
     const origin = entry ? pinOrigin(entry, options.projectRoot) : 'user';
-    const redact = createSecretRedactor(options.secretsOf?.(server) ?? []);
-    st = { origin, mode: patchbay?.pinning ?? 'trust-new', ignore: compileIgnore(patchbay?.pinIgnore), redact, stored: store.load(origin, server), items: undefined, scans: new Map(), seen: undefined, quarantined: new Map() };
+    let secrets: readonly string[] = [];
+    try {
+      secrets = options.secretsOf?.(server) ?? [];
+    } catch (error) {
+      log(`cannot read the secrets of server "${server}" to keep them out of pins (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const redact = createSecretRedactor(secrets);
+    st = { origin, mode: patchbay?.pinning ?? 'trust-new', ignore: compileIgnore(patchbay?.pinIgnore), redact, stored: { known: false, pins: [], pending: [] }, items: undefined, scans: new Map(), seen: undefined, quarantined: new Map() };
     states.set(server, st);
+    st.stored = store.load(origin, server); // may throw: the state exists, so the caller can hold back
     return st;
   }
 
@@ -224,13 +231,26 @@ export function createPinGuard(options: PinGuardOptions): PinGuard {
   return {
     name: 'pins',
     observeLists(server: string, lists: ServerLists) {
-      sync();
-      const st = stateOf(server);
-      st.items = itemsOf(server, lists);
-      listChanges(server, st);
-      // Cross-server checks may change any server's verdict (a look-alike arrives, or leaves).
-      const cross = crossFindings();
-      for (const [name, other] of states) settle(name, other, cross);
+      const items = itemsOf(server, lists);
+      try {
+        const st = stateOf(server);
+        st.items = items;
+        sync();
+        listChanges(server, st);
+        // Cross-server checks may change any server's verdict (a look-alike arrives, or leaves).
+        const cross = crossFindings();
+        for (const [name, other] of states) settle(name, other, cross);
+      } catch (error) {
+        // Fail closed: what could not be checked is not served.
+        const st = states.get(server)!;
+        st.items = items;
+        const why = `it could not be checked (${error instanceof Error ? error.message : String(error)})`;
+        const all = new Map(items.map((i) => {
+          const catalogKey = i.kind === 'templates' ? String(i.item.uriTemplate) : i.name;
+          return [quarantineId(i.kind, catalogKey), { kind: i.kind, name: i.name, catalogKey, reason: 'findings' as const, detail: why }];
+        }));
+        report(server, st, [], all);
+      }
     },
     filter(_client: string, kind: GuardedKind, items: readonly GuardedItem[]) {
       if (kind === 'resources') return items;

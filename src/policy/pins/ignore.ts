@@ -31,7 +31,14 @@ const TEXT_KEYS = new Set(['description', 'title']);
 
 /** Compiles the rules once per server; an invalid regex was already refused by the config schema. */
 export function compileIgnore(options: PinIgnoreOptions | undefined): IgnoreRules {
-  const patterns = (options?.patterns ?? []).map((source) => new RegExp(source, 'gu'));
+  // A broken pattern (one that slipped past the schema) ignores nothing: fewer ignores, more held back.
+  const patterns = (options?.patterns ?? []).flatMap((source) => {
+    try {
+      return [new RegExp(source, 'gu')];
+    } catch {
+      return [];
+    }
+  });
   const paths = (options?.paths ?? []).map((p) => p.split('.').filter((s) => s !== ''));
   if (patterns.length === 0 && paths.length === 0) return NO_IGNORE;
 
@@ -69,17 +76,4 @@ export function compileIgnore(options: PinIgnoreOptions | undefined): IgnoreRule
       return copy;
     },
   };
-}
-
-/** For the config schema: the first problem with a rule set, or undefined. */
-export function ignoreProblem(options: PinIgnoreOptions): string | undefined {
-  for (const source of options.patterns ?? []) {
-    try {
-      new RegExp(source, 'gu');
-    } catch (error) {
-      return `pattern ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message})`;
-    }
-    if (new RegExp(source, 'gu').test('')) return `pattern ${JSON.stringify(source)} matches the empty string, so it would ignore nothing useful and everything around it`;
-  }
-  return undefined;
 }

@@ -16,6 +16,7 @@ describe('pinning options in an entry', () => {
   it('says what is wrong and where', () => {
     expect(problems({ pinning: 'strickt' })).toEqual(['patchbay.pinning: must be "trust-new", "strict" or "off"']);
     expect(problems({ pinIgnore: { patterns: ['('] } })[0]).toMatch(/^patchbay\.pinIgnore\.patterns: pattern "\(" is not a valid regular expression/);
+    expect(problems({ pinIgnore: { patterns: ['x*'] } })[0]).toMatch(/matches the empty string/);
     expect(problems({ pinIgnore: { pattern: ['x'] } })).toEqual(['patchbay.pinIgnore: unknown key(s) "pattern"; known: patterns, paths']);
     expect(problems({ pinIgnore: { paths: ['a..b'] } })).toEqual(['patchbay.pinIgnore.paths[0]: must be a dotted path such as "inputSchema.properties.*.default"']);
   });
