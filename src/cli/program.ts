@@ -12,6 +12,7 @@ import { registerEnv } from './commands/env.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerPins } from './commands/pins.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerScan } from './commands/scan.js';
 import { registerSecrets } from './commands/secrets.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerSecrets(program);
   registerScan(program);
+  registerPins(program);
   // Hub and gateway
   registerUp(program);
   registerGateway(program);

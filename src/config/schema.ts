@@ -21,9 +21,22 @@ const stringRecord = z.record(z.string(), z.string({ error: 'must be a string' }
   error: 'must be an object of string values',
 });
 
+/** `pinIgnore.patterns` are regexes applied to server text (src/policy/pins/ignore.ts): refuse broken ones here. */
+function patternProblem(patterns: readonly string[] | undefined): string | undefined {
+  for (const source of patterns ?? []) {
+    let re: RegExp;
+    try {
+      re = new RegExp(source, 'gu');
+    } catch (error) {
+      return `pattern ${JSON.stringify(source)} is not a valid regular expression (${(error as Error).message})`;
+    }
+    if (re.test('')) return `pattern ${JSON.stringify(source)} matches the empty string, so it would ignore nothing useful and everything around it`;
+  }
+  return undefined;
+}
+
 /** The `patchbay` key of an entry, and the per-server settings of Patchbay's config.json. */
-export const patchbayOptions = z.strictObject(
-  {
+const patchbayOptionShape = {
     disabled: z.boolean({ error: 'must be true or false' }).optional(),
     allowTools: z.array(z.string(), { error: 'must be an array of tool names' }).optional(),
     denyTools: z.array(z.string(), { error: 'must be an array of tool names' }).optional(),
@@ -31,9 +44,26 @@ export const patchbayOptions = z.strictObject(
     timeoutMs: z.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').optional(),
     protocol: z.enum(['auto', '2026-07-28', '2025-11-25'], { error: 'must be "auto", "2026-07-28" or "2025-11-25"' }).optional(),
     secrets: secretsPolicySchema.optional(),
-  },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs, protocol, secrets` : 'must be an object') },
-);
+    pinning: z.enum(['trust-new', 'strict', 'off'], { error: 'must be "trust-new", "strict" or "off"' }).optional(),
+    pinIgnore: z
+      .strictObject(
+        {
+          patterns: z.array(z.string(), { error: 'must be an array of regular expressions' }).optional(),
+          paths: z.array(z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted path such as "inputSchema.properties.*.default"'), { error: 'must be an array of dotted paths' }).optional(),
+        },
+        { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: patterns, paths` : 'must be an object') },
+      )
+      .superRefine((value, ctx) => {
+        const problem = patternProblem(value.patterns);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['patterns'] });
+      })
+      .optional(),
+};
+
+export const patchbayOptions = z.strictObject(patchbayOptionShape, {
+  error: (issue) =>
+    issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: ${Object.keys(patchbayOptionShape).join(', ')}` : 'must be an object',
+});
 
 const stdioSchema = z.looseObject({
   type: z.literal('stdio').optional(),

@@ -35,6 +35,13 @@ export interface PatchbayEntryOptions {
   protocol?: 'auto' | '2026-07-28' | '2025-11-25';
   /** What to do with secrets in this server's traffic (src/secrets/traffic/policy.ts). */
   secrets?: SecretsPolicy;
+  /**
+   * Pinning of this server's definitions (src/policy/pins/): `trust-new` (default) trusts a new
+   * tool of a known server on first sight, `strict` holds it until approved, `off` pins nothing.
+   */
+  pinning?: 'trust-new' | 'strict' | 'off';
+  /** Parts of its definitions that legitimately change, left out before hashing (src/policy/pins/ignore.ts). */
+  pinIgnore?: { patterns?: string[]; paths?: string[] };
 }
 
 interface EntryBase {

@@ -6,6 +6,7 @@ import type { ConfigProblem } from '../config/registry.js';
 import type { DoctorReport, ServerFinding } from './run-doctor.js';
 import { eraOf } from '../hub/probe.js';
 import { describeFinding } from '../secrets/scan/render.js';
+import { renderFinding, shownFindings } from '../policy/scan/render.js';
 
 const MARK: Record<string, string> = {
   connected: '✔',
@@ -44,8 +45,17 @@ export function renderReport(report: DoctorReport): string {
     for (const finding of report.secrets) out.push(`  ${describeFinding(finding)}`);
     out.push('  fix: patchbay secrets move --all keeps them in the secret store and leaves ${secret:NAME} in the files.', '');
   }
+  const scan = shownFindings(report.scan, 'warn');
+  if (scan.length > 0) {
+    out.push(`Description scan (${scan.length}; \`patchbay scan\` has the details):`);
+    for (const f of scan) out.push(...renderFinding(f).map((l) => `  ${l}`));
+    out.push('  Errors hold a definition back in the hub until `patchbay pins approve SERVER NAME`.', '');
+  }
+  const scanErrors = scan.filter((f) => f.level === 'error').length;
+  const secretErrors = report.secrets.filter((s) => s.severity === 'error').length;
+  const total = problems.length + scanErrors + secretErrors;
   out.push(`Per-server logs (when Patchbay runs them): ${report.logDir}/mcp-server-<name>.log`);
-  out.push(report.healthy ? 'All good.' : `${problems.length} problem${problems.length === 1 ? '' : 's'} found.`);
+  out.push(report.healthy ? 'All good.' : `${total} problem${total === 1 ? '' : 's'} found.`);
   return `${out.join('\n')}\n`;
 }
 

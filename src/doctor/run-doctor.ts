@@ -12,6 +12,7 @@ import { expandEntry, loadRegistry, resolveServers, type ConfigProblem } from '.
 import { redactKnownSecrets, secretValuesOf } from '../secrets/redact/index.js';
 import type { ScopedServer } from '../config/types.js';
 import { probeServer, type ProbeResult } from '../hub/probe.js';
+import type { Finding } from '../policy/scan/types.js';
 import { renderReport } from './render.js';
 import type { SecretFinding } from '../secrets/scan/run-secret-scan.js';
 
@@ -43,6 +44,8 @@ export interface DoctorReport {
   projectRoot: string;
   configProblems: ConfigProblem[];
   servers: ServerFinding[];
+  /** Description scanning of every server that connected (src/policy/scan/): what the hub would hold back. */
+  scan: Finding[];
   logDir: string;
   /** Literal secrets in config files (`patchbay scan --secrets`); errors when the file is committed. */
   secrets: SecretFinding[];
@@ -91,11 +94,16 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       logExists: existsSync(logFile),
     };
   });
+  // The same checks as `patchbay scan` and the hub, over the lists the probes just read.
+  const { buildScanReport } = await import('../policy/scan/scan-servers.js');
+  const scan = buildScanReport(registry.projectRoot, servers, results).findings.filter((f) => f.level !== 'info');
+  for (const f of findings) delete f.result.lists;
   const report: DoctorReport = {
-    healthy: configProblems.length === 0 && findings.every((f) => f.healthy) && !secrets.some((s) => s.severity === 'error'),
+    healthy: configProblems.length === 0 && findings.every((f) => f.healthy) && !secrets.some((s) => s.severity === 'error') && !scan.some((f) => f.level === 'error'),
     projectRoot: registry.projectRoot,
     configProblems,
     servers: findings,
+    scan,
     logDir,
     secrets,
   };
@@ -112,7 +120,7 @@ function isHealthy(result: ProbeResult): boolean {
 
 async function probeOne(server: ScopedServer, timeoutMs: number, cwd: string, env?: NodeJS.ProcessEnv): Promise<ProbeResult> {
   try {
-    return redactResult(await probeServer(server, { timeoutMs, cwd, env }), server, env);
+    return redactResult(await probeServer(server, { timeoutMs, cwd, env, lists: true }), server, env);
   } catch (error) {
     // The probe reports failures as results; anything thrown is unexpected, but one server's
     // surprise must not hide the others' findings.

@@ -23,6 +23,8 @@ export interface GuardContext {
   log: (line: string) => void;
   /** Where audit events go (the policy work's SQLite sink); default none. */
   audit?: AuditSink;
+  /** Where the pin store lives (default `<data>/patchbay.db`); tests point it elsewhere. */
+  databaseFile?: string;
 }
 
 export interface HubGuards {
@@ -33,13 +35,34 @@ export interface HubGuards {
 
 export async function createHubGuards(context: GuardContext): Promise<HubGuards> {
   const guards: CallGuard[] = [];
-  const audit = context.audit ?? NO_AUDIT;
+  const closers: (() => void | Promise<void>)[] = [];
+  // The audit store (policy) replaces NO_AUDIT here once it exists: every guard gets the same sink.
+  const audit: AuditSink = context.audit ?? NO_AUDIT;
+
+  const { openPinStore } = await import('../policy/pins/store.js');
+  const { createPinGuard } = await import('../policy/pins/guard.js');
+  const pinStore = openPinStore(context.databaseFile);
+  const { entrySecrets } = await import('../policy/scan/redact.js');
+  const byName = new Map(context.servers.map((s) => [s.name, s]));
+  const pins = createPinGuard({
+    store: pinStore,
+    servers: context.servers,
+    projectRoot: context.projectRoot,
+    audit,
+    log: (line) => context.log(`pins: ${line}`),
+    secretsOf: (name) => (byName.has(name) ? entrySecrets(byName.get(name)!, context.env) : []),
+  });
+  guards.push(pins);
+  closers.push(() => pins.close(), () => pinStore.close());
+
   const secrets = await createTrafficSecretsGuard(context, audit);
   guards.push(secrets);
+  closers.push(() => secrets.close());
+
   return {
     guards,
-    close: async () => {
-      secrets.close();
+    async close() {
+      for (const close of closers.reverse()) await close();
     },
   };
 }

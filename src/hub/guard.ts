@@ -78,4 +78,11 @@ export interface CallGuard {
    * guard pin and scan definitions before any client sees them; `filter` then hides what it holds.
    */
   observeLists?(server: string, lists: ServerLists): void;
+  /**
+   * What `filter` answers can change without any server's lists changing: a quarantine released
+   * by `patchbay pins approve` in another process, say. The hub subscribes once when it is
+   * created and unsubscribes when it stops; the guard calls `changed` and the hub tells every
+   * client that those lists changed (notifications/…/list_changed), so they list again.
+   */
+  watch?(changed: (kinds: readonly GuardedKind[]) => void): () => void;
 }

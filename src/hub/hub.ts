@@ -271,6 +271,14 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
 
   for (const kind of ['tools', 'prompts', 'resources'] as const) signatures.set(kind, signatureOf(kind));
   for (const server of options.servers) addRecord(server);
+  // A guard's view can change with no server involved (an approval from the CLI): tell clients.
+  const unwatch = guards.flatMap((guard) =>
+    guard.watch
+      ? [guard.watch((kinds) => {
+          for (const kind of new Set(kinds.map((k) => (k === 'templates' ? 'resources' : k)))) emit({ type: 'list_changed', kind });
+        })]
+      : [],
+  );
 
   const router = createRouter({
     catalog: () => catalog,
@@ -288,6 +296,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       await Promise.all([...records.values()].map((r) => r.supervisor?.start()));
     },
     async stop() {
+      for (const stopWatching of unwatch.splice(0)) stopWatching();
       await Promise.all([...records.values()].map((r) => r.supervisor?.stop()));
       logs.hub.log('info', 'hub stopped');
       await logs.close();

@@ -13,6 +13,8 @@ import { redactText } from '../secrets/redact/index.js';
 import type { SecretStore } from '../secrets/store/secret-store.js';
 import { connectUpstream, UpstreamConnectError, type UpstreamConnection } from './upstream/connection.js';
 import { diagnoseRemote, diagnoseStdio, type Diagnosis } from './upstream/diagnose.js';
+import type { ServerLists } from './catalog.js';
+import { offeredKinds, readLists } from './list-all.js';
 
 export type ProbeStatus = 'connected' | 'failed' | 'needs-auth' | 'pending-approval' | 'disabled';
 
@@ -31,6 +33,10 @@ export interface ProbeResult {
   serverVersion?: string;
   protocolVersion?: string;
   toolCount?: number;
+  /** With `lists: true`: everything the server lists (tools, prompts, resources, templates). */
+  lists?: ServerLists;
+  /** With `lists: true`: lists the server offered but failed to give. */
+  listErrors?: string[];
   durationMs: number;
 }
 
@@ -40,6 +46,8 @@ export interface ProbeOptions {
   env?: NodeJS.ProcessEnv;
   /** Where `${secret:…}` resolves (default: the user's store, opened only when the entry has one). */
   secrets?: SecretStore;
+  /** Read every list the server offers, not only count its tools (`patchbay scan`, doctor's scan). */
+  lists?: boolean;
 }
 
 /** Enough to read every page of a sane server, bounded against one that loops on its cursor. */
@@ -116,7 +124,13 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
       secretValues: references.secretValues,
     });
-    const toolCount = await countTools(connection, Math.max(1, options.timeoutMs - (Date.now() - started)));
+    const remaining = Math.max(1, options.timeoutMs - (Date.now() - started));
+    let lists: ServerLists | undefined;
+    const listErrors: string[] = [];
+    if (options.lists) {
+      lists = await readLists(connection, offeredKinds(connection.capabilities), remaining, (kind, error) => listErrors.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const toolCount = lists ? lists.tools.length : await countTools(connection, remaining);
     const facts = connection.diagnostics();
     const result: Omit<ProbeResult, 'name' | 'durationMs'> = {
       status: 'connected',
@@ -124,6 +138,7 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       serverVersion: connection.serverInfo?.version,
       protocolVersion: connection.protocolVersion,
       toolCount,
+      ...(lists ? { lists, listErrors } : {}),
     };
     if (facts.nonJsonLines.length > 0) {
       // It works through Patchbay, which skips such lines; hosts that do not will fail.
