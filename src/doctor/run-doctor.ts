@@ -12,6 +12,7 @@ import { expandEntry, loadRegistry, resolveServers, type ConfigProblem } from '.
 import { redactKnownSecrets, secretValuesOf } from '../config/redact.js';
 import type { ScopedServer } from '../config/types.js';
 import { probeServer, type ProbeResult } from '../hub/probe.js';
+import type { PolicyFinding } from '../policy/rules/analyze.js';
 import { renderReport } from './render.js';
 
 export interface DoctorOptions {
@@ -42,6 +43,8 @@ export interface DoctorReport {
   projectRoot: string;
   configProblems: ConfigProblem[];
   servers: ServerFinding[];
+  /** The permission rules: invalid, unmatchable and shadowed ones (src/policy/rules/analyze.ts). */
+  policy: PolicyFinding[];
   logDir: string;
 }
 
@@ -83,16 +86,34 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       logExists: existsSync(logFile),
     };
   });
+  const policy = options.name === undefined ? await checkPolicy(registry.projectRoot, resolveServers(registry, { includeUnapproved: true }).map((s) => s.name), findings) : [];
   const report: DoctorReport = {
-    healthy: configProblems.length === 0 && findings.every((f) => f.healthy),
+    healthy: configProblems.length === 0 && findings.every((f) => f.healthy) && !policy.some((f) => f.level === 'error'),
     projectRoot: registry.projectRoot,
     configProblems,
     servers: findings,
+    policy,
     logDir,
   };
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   return report;
+}
+
+/** The permissions, checked against the servers and tools the probes just saw. */
+async function checkPolicy(projectRoot: string, servers: string[], findings: ServerFinding[]): Promise<PolicyFinding[]> {
+  try {
+    const { loadPolicy } = await import('../policy/rules/load.js');
+    const { compileLoaded } = await import('../policy/rules/holder.js');
+    const { analyzePolicy } = await import('../policy/rules/analyze.js');
+    const { createFileClientStore } = await import('../auth/client-store.js');
+    const policy = compileLoaded(await loadPolicy({ projectRoot }), { projectRoot, servers });
+    const tools = new Map(findings.filter((f) => f.result.toolNames !== undefined).map((f) => [f.name, f.result.toolNames!]));
+    const clients = (await createFileClientStore().list().catch(() => [])).filter((c) => !c.revokedAt).map((c) => c.name);
+    return analyzePolicy(policy, { servers, tools, clients });
+  } catch (error) {
+    return [{ level: 'error', message: `the permissions could not be checked: ${error instanceof Error ? error.message : String(error)}` }];
+  }
 }
 
 /** Healthy: works as a host would run it. Disabled and rejected servers are a choice, not a fault. */

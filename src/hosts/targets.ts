@@ -26,8 +26,10 @@ export interface HostTarget {
 
 export const PATCHBAY_BIN = fileURLToPath(new URL('../../bin/patchbay.js', import.meta.url));
 
-export function gatewayArgs(cwd?: string): string[] {
-  return cwd === undefined ? [PATCHBAY_BIN, 'gateway', '--stdio'] : [PATCHBAY_BIN, 'gateway', '--stdio', '--cwd', cwd];
+/** `--client HOST` names the caller for policy and audit; a name, not a secret (stdio-command.ts says why). */
+export function gatewayArgs(cwd?: string, client?: string): string[] {
+  const args = cwd === undefined ? [PATCHBAY_BIN, 'gateway', '--stdio'] : [PATCHBAY_BIN, 'gateway', '--stdio', '--cwd', cwd];
+  return client === undefined ? args : [...args, '--client', client];
 }
 
 export function resolveHost(id: string, projectRoot: string): HostTarget {
@@ -36,13 +38,13 @@ export function resolveHost(id: string, projectRoot: string): HostTarget {
     case 'claude-desktop':
       // `patchbay.disabled` keeps Patchbay's own hub from launching itself when it reads this
       // file; hosts ignore the unknown key.
-      return { id, label: 'Claude Desktop', file: claudeDesktopConfigPath(), key: 'mcpServers', entry: { command, args: gatewayArgs(), env: {}, patchbay: { disabled: true } } };
+      return { id, label: 'Claude Desktop', file: claudeDesktopConfigPath(), key: 'mcpServers', entry: { command, args: gatewayArgs(undefined, id), env: {}, patchbay: { disabled: true } } };
     case 'claude-code':
-      return { id, label: 'Claude Code (user scope)', file: claudeJsonPath(), key: 'mcpServers', entry: { type: 'stdio', command, args: gatewayArgs(), env: {}, patchbay: { disabled: true } } };
+      return { id, label: 'Claude Code (user scope)', file: claudeJsonPath(), key: 'mcpServers', entry: { type: 'stdio', command, args: gatewayArgs(undefined, id), env: {}, patchbay: { disabled: true } } };
     case 'cursor':
-      return { id, label: 'Cursor', file: join(homedir(), '.cursor', 'mcp.json'), key: 'mcpServers', entry: { command, args: gatewayArgs(), env: {} } };
+      return { id, label: 'Cursor', file: join(homedir(), '.cursor', 'mcp.json'), key: 'mcpServers', entry: { command, args: gatewayArgs(undefined, id), env: {} } };
     case 'vscode':
-      return { id, label: 'VS Code (this project)', file: join(projectRoot, '.vscode', 'mcp.json'), key: 'servers', entry: { type: 'stdio', command, args: gatewayArgs(projectRoot) } };
+      return { id, label: 'VS Code (this project)', file: join(projectRoot, '.vscode', 'mcp.json'), key: 'servers', entry: { type: 'stdio', command, args: gatewayArgs(projectRoot, id) } };
     default:
       throw new PatchbayError('USAGE', `Unknown host "${id}"`, { hint: `Use one of: ${HOST_IDS.join(', ')}.` });
   }

@@ -27,6 +27,8 @@ export interface ProbeResult {
   serverVersion?: string;
   protocolVersion?: string;
   toolCount?: number;
+  /** The tools' names (doctor checks permission rules against them). */
+  toolNames?: string[];
   durationMs: number;
 }
 
@@ -93,7 +95,8 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       env,
       closeGraceMs: 500,
     });
-    const toolCount = await countTools(connection, Math.max(1, options.timeoutMs - (Date.now() - started)));
+    const toolNames = await listToolNames(connection, Math.max(1, options.timeoutMs - (Date.now() - started)));
+    const toolCount = toolNames.length;
     const facts = connection.diagnostics();
     const result: Omit<ProbeResult, 'name' | 'durationMs'> = {
       status: 'connected',
@@ -101,6 +104,7 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       serverVersion: connection.serverInfo?.version,
       protocolVersion: connection.protocolVersion,
       toolCount,
+      toolNames,
     };
     if (facts.nonJsonLines.length > 0) {
       // It works through Patchbay, which skips such lines; hosts that do not will fail.
@@ -148,20 +152,20 @@ function checkCommandPath(entry: StdioEntry, cwd: string): Pick<ProbeResult, 're
   };
 }
 
-async function countTools(connection: UpstreamConnection, timeoutMs: number): Promise<number> {
-  if (!('tools' in connection.capabilities)) return 0;
-  let count = 0;
+async function listToolNames(connection: UpstreamConnection, timeoutMs: number): Promise<string[]> {
+  if (!('tools' in connection.capabilities)) return [];
+  const names: string[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_TOOL_PAGES; page++) {
     const result = (await connection.request('tools/list', cursor ? { cursor } : {}, { timeoutMs })) as {
-      tools?: unknown[];
+      tools?: { name?: unknown }[];
       nextCursor?: string;
     };
-    count += result.tools?.length ?? 0;
+    for (const tool of result.tools ?? []) names.push(String(tool?.name));
     cursor = result.nextCursor;
     if (!cursor) break;
   }
-  return count;
+  return names;
 }
 
 function toError(error: unknown): Error {

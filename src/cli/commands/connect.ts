@@ -9,7 +9,8 @@ export function registerConnect(program: Command): void {
     .action(async (host: string, opts: { import?: boolean }) => {
       const { connectHost } = await import('../../hosts/connect.js');
       const r = await connectHost({ host, cwd: process.cwd(), import: opts.import });
-      const lines = [`Connected ${r.target.label}: "patchbay" in ${r.target.file} runs \`patchbay gateway --stdio\`.`];
+      const lines = [`Connected ${r.target.label}: "patchbay" in ${r.target.file} runs \`patchbay gateway --stdio --client ${r.target.id}\`.`];
+      lines.push(`Its calls are client "${r.target.id}" for permissions, approvals and the audit log (\`patchbay clients list\`).`);
       if (r.imported.length > 0) lines.push(`Moved into Patchbay's registry: ${r.imported.join(', ')}.`);
       if (r.kept.length > 0) lines.push(`Left in ${r.target.file} (a different server of that name is already in Patchbay's registry): ${r.kept.join(', ')}.`);
       if (r.replacedOther) lines.push('An existing entry named "patchbay" was replaced; `patchbay disconnect` puts it back.');

@@ -41,7 +41,8 @@ export async function runProxyCommand(options: ProxyCommandOptions): Promise<voi
   const settings = await loadProxySettings();
   applyFlags(settings, options);
   const token = await loadOrCreateToken();
-  const proxy = await startProxy({ settings, token, port: settings.port, host: settings.host });
+  const { createFileClientStore } = await import('../../auth/client-store.js');
+  const proxy = await startProxy({ settings, token, clients: createFileClientStore().resolver(), port: settings.port, host: settings.host });
   const out = process.stdout;
   out.write(`Patchbay model proxy on ${proxy.url} (settings from ${settings.source})\n`);
   for (const line of describeRoutes(settings)) out.write(`${line}\n`);
