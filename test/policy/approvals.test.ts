@@ -116,8 +116,9 @@ describe('approvals through the calling client and the queue', () => {
 
     it('answered from `patchbay approvals allow` while the call waits (first answer wins)', async () => {
       const client = await world.connect(era, { client: 'cursor', elicitation: true });
-      let answerDialog: ((value: unknown) => void) | undefined;
-      client.setRequestHandler('elicitation/create', () => new Promise((resolve) => (answerDialog = resolve)));
+      type Answer = { action: 'accept'; content: { decision: string } };
+      let answerDialog: ((value: Answer) => void) | undefined;
+      client.setRequestHandler('elicitation/create', () => new Promise<Answer>((resolve) => (answerDialog = resolve)));
       const path = `/srv/${era}/report.txt`;
       const call = client.callTool({ name: 'files__read_file', arguments: { path } });
       const pending = await waitForPending('read_file');
