@@ -11,8 +11,9 @@
 import type { CallGuard, CallOutcome, GuardedCall } from '../../hub/guard.js';
 import type { ServerLists } from '../../hub/catalog.js';
 import { redactJson } from '../../hub/log/redact.js';
-import { callDigest } from '../args-digest.js';
+import { argsDigest } from '../args-digest.js';
 import type { AuditEvent, AuditSink } from '../audit-sink.js';
+import type { DigestingAuditSink } from './store.js';
 
 export interface AuditGuardOptions {
   sink: AuditSink;
@@ -74,6 +75,7 @@ function describeChange(before: Definitions | undefined, after: Definitions): st
 
 export function createAuditGuard(options: AuditGuardOptions): AuditGuard {
   const { sink } = options;
+  const digesting = 'recordWithArguments' in sink ? (sink as DigestingAuditSink) : undefined;
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const seen = new Map<string, ReturnType<typeof definitionsOf>>();
@@ -96,11 +98,15 @@ export function createAuditGuard(options: AuditGuardOptions): AuditGuard {
     },
     before: function auditBefore(call) {
       inFlight++;
-      try {
-        callDigest(call);
-        if (options.recordArguments) call.notes.auditArgs = clip(JSON.stringify(redactJson(call.arguments)), 8_000);
-      } catch {
-        // A digest that cannot be taken must not refuse the call; the row says so.
+      // The arguments as the client sent them (a later guard may replace call.arguments);
+      // their digest is taken after the call, on the store's writer thread.
+      call.notes.auditArguments = call.arguments;
+      if (options.recordArguments) {
+        try {
+          call.notes.auditArgs = clip(JSON.stringify(redactJson(call.arguments)), 8_000);
+        } catch {
+          // Arguments that cannot be shown must not refuse the call.
+        }
       }
     },
     after: function auditAfter(call, outcome) {
@@ -127,7 +133,9 @@ export function createAuditGuard(options: AuditGuardOptions): AuditGuard {
         if (bytes !== undefined) event.resultBytes = bytes;
         if (error !== undefined) event.detail = clip(error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error));
         else if (typeof notes.detail === 'string') event.detail = clip(notes.detail);
-        sink.record(event);
+        if (event.argsDigest !== undefined) sink.record(event);
+        else if (digesting) digesting.recordWithArguments(event, JSON.stringify(notes.auditArguments ?? call.arguments));
+        else sink.record({ ...event, argsDigest: argsDigest(notes.auditArguments ?? call.arguments) });
       } catch {
         // Bookkeeping must never cost the caller its result.
       }

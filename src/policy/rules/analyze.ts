@@ -21,7 +21,7 @@ export interface AnalyzeOptions {
 
 function covers(a: CompiledRule, b: CompiledRule): boolean {
   if (a.server !== '*' && a.server !== b.server) return false;
-  if (a.tool !== undefined && (b.toolText === undefined || !a.tool.test(b.toolText))) return false;
+  if (a.tool !== undefined && (b.toolText === undefined || !a.tool(b.toolText))) return false;
   if (a.clientText !== undefined && a.clientText !== b.clientText) return false;
   const bArgs = new Set(b.args.map((c) => c.text));
   return a.args.every((c) => bArgs.has(c.text));
@@ -40,7 +40,7 @@ export function analyzePolicy(policy: CompiledPolicy, options: AnalyzeOptions): 
       continue;
     }
     const tools = rule.server === '*' ? undefined : options.tools?.get(rule.server);
-    if (tools && rule.tool && !tools.some((t) => rule.tool!.test(t))) {
+    if (tools && rule.tool && !tools.some((t) => rule.tool!(t))) {
       findings.push({ level: 'warning', file: rule.origin, rule: rule.text, message: `${where(rule)}: server "${rule.server}" has no tool matching "${rule.toolText}", so it matches nothing`, hint: `Its tools: ${tools.slice(0, 20).join(', ')}${tools.length > 20 ? ', …' : ''}.` });
     }
     if (options.clients && rule.clientText !== undefined) {

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { compilePathGlob, compileValueGlob, isPathPattern, normalizeArgPath, type PathContext } from './path-glob.js';
+import { compilePathGlob, isPathPattern, normalizeArgPath, valueGlobMatcher, type PathContext } from './path-glob.js';
 import { parseRule, type ParsedCondition, type ParsedRule } from './parse.js';
 
 export type Mode = 'allow' | 'ask' | 'deny';
@@ -61,11 +61,13 @@ export interface CompiledRule {
   origin: string;
   user: boolean;
   server: string; // '*' for every server
-  tool: RegExp | undefined; // undefined: every tool
+  tool: ((tool: string) => boolean) | undefined; // undefined: every tool
   toolText: string | undefined;
   client: ((client: string) => boolean) | undefined;
   clientText: string | undefined;
   args: ArgCondition[];
+  /** What this rule decides when it matches (built once, returned as is). */
+  decision: Decision;
 }
 
 interface ArgCondition {
@@ -124,8 +126,7 @@ function compileCondition(c: Exclude<ParsedCondition, { kind: 'client' }>, paths
     const re = compilePathGlob(c.pattern, paths);
     return { text: c.text, path, isPath: true, test: (v) => re.test(v) };
   }
-  const re = compileValueGlob(c.pattern);
-  return { text: c.text, path, isPath: false, test: (v) => re.test(v) };
+  return { text: c.text, path, isPath: false, test: valueGlobMatcher(c.pattern) };
 }
 
 export function compileRule(input: RuleInput, parsed: ParsedRule, options: CompileOptions): CompiledRule {
@@ -135,9 +136,8 @@ export function compileRule(input: RuleInput, parsed: ParsedRule, options: Compi
   const args: ArgCondition[] = [];
   for (const c of parsed.conditions) {
     if (c.kind === 'client') {
-      const re = c.exact ? undefined : compileValueGlob(c.pattern);
       const previous = client;
-      const own = re ? (name: string) => re.test(name) : (name: string) => name === c.pattern;
+      const own = c.exact ? (name: string) => name === c.pattern : valueGlobMatcher(c.pattern);
       client = previous ? (name) => previous(name) && own(name) : own;
       clientText = clientText ? `${clientText}, ${c.text}` : c.text;
     } else {
@@ -150,11 +150,12 @@ export function compileRule(input: RuleInput, parsed: ParsedRule, options: Compi
     origin: input.origin,
     user: input.user,
     server,
-    tool: tool === undefined ? undefined : tool.includes('*') ? compileValueGlob(tool) : new RegExp(`^${tool.replace(/[.+?^${}()|[\]\\]/g, '\\$&')}$`),
+    tool: tool === undefined ? undefined : valueGlobMatcher(tool),
     toolText: tool,
     client,
     clientText,
     args,
+    decision: { mode: input.list, rule: parsed.text, origin: input.origin, fromDefault: false },
   };
 }
 
@@ -195,7 +196,7 @@ function conditionHolds(condition: ArgCondition, list: Mode, args: Record<string
 
 function ruleAppliesTo(rule: CompiledRule, client: string, server: string, tool: string): boolean {
   if (rule.server !== '*' && rule.server !== server) return false;
-  if (rule.tool !== undefined && !rule.tool.test(tool)) return false;
+  if (rule.tool !== undefined && !rule.tool(tool)) return false;
   return rule.client === undefined || rule.client(client);
 }
 
@@ -223,13 +224,18 @@ export function compilePolicy(input: PolicyInput, options: CompileOptions): Comp
     }
     return list;
   };
-  const cache = new Map<string, Resolution>();
+  // client → server → tool: nested Maps, so a lookup builds no key string.
+  const cache = new Map<string, Map<string, Map<string, Resolution>>>();
+  let cached = 0;
   const version = policyVersionOf(input);
   const fatal = input.fatal;
 
   function resolve(client: string, server: string, tool: string): Resolution {
-    const key = `${client}\u0000${server}\u0000${tool}`;
-    let found = cache.get(key);
+    let byServer = cache.get(client);
+    if (!byServer) cache.set(client, (byServer = new Map()));
+    let byTool = byServer.get(server);
+    if (!byTool) byServer.set(server, (byTool = new Map()));
+    let found = byTool.get(tool);
     if (found) return found;
     const conditional: CompiledRule[] = [];
     let fallback: Decision | undefined;
@@ -239,7 +245,7 @@ export function compilePolicy(input: PolicyInput, options: CompileOptions): Comp
         conditional.push(rule);
         continue;
       }
-      fallback = { mode: rule.list, rule: rule.text, origin: rule.origin, fromDefault: false };
+      fallback = rule.decision;
       break;
     }
     if (!fallback) {
@@ -250,8 +256,11 @@ export function compilePolicy(input: PolicyInput, options: CompileOptions): Comp
     }
     found = { conditional, fallback, alwaysDenied: fallback.mode === 'deny' && conditional.every((r) => r.list === 'deny') };
     // Bounded: clients × tools is small, but a client inventing tool names must not grow it forever.
-    if (cache.size >= 20_000) cache.clear();
-    cache.set(key, found);
+    if (++cached > 20_000) {
+      cache.clear();
+      cached = 0;
+    }
+    byTool.set(tool, found);
     return found;
   }
 
@@ -264,7 +273,14 @@ export function compilePolicy(input: PolicyInput, options: CompileOptions): Comp
       if (fatal !== undefined) return { mode: 'deny', rule: 'invalid permissions', fromDefault: false };
       const r = resolve(client, server, tool);
       for (const rule of r.conditional) {
-        if (rule.args.every((c) => conditionHolds(c, rule.list, args, options.paths))) return { mode: rule.list, rule: rule.text, origin: rule.origin, fromDefault: false };
+        let holds = true;
+        for (const c of rule.args) {
+          if (!conditionHolds(c, rule.list, args, options.paths)) {
+            holds = false;
+            break;
+          }
+        }
+        if (holds) return rule.decision;
       }
       return r.fallback;
     },

@@ -88,3 +88,22 @@ function segmentSource(segment: string): string {
 export function compileValueGlob(pattern: string, caseInsensitive = false): RegExp {
   return new RegExp(`^${pattern.replace(REGEX_SPECIAL, '\\$&').replace(/\?/g, '\\?').replace(/\*+/g, '.*')}$`, caseInsensitive ? 'is' : 's');
 }
+
+/**
+ * The same as a test function, with the common shapes (no `*`, one trailing or leading `*`)
+ * as plain string comparisons: a call is decided against every condition of its tool.
+ */
+export function valueGlobMatcher(pattern: string): (value: string) => boolean {
+  const stars = pattern.split('*').length - 1;
+  if (stars === 0) return (value) => value === pattern;
+  if (stars === 1 && pattern.endsWith('*')) {
+    const prefix = pattern.slice(0, -1);
+    return (value) => value.startsWith(prefix);
+  }
+  if (stars === 1 && pattern.startsWith('*')) {
+    const suffix = pattern.slice(1);
+    return (value) => value.endsWith(suffix);
+  }
+  const re = compileValueGlob(pattern);
+  return (value) => re.test(value);
+}
