@@ -98,3 +98,24 @@ describe('the audit guard', () => {
     ]);
   });
 });
+
+describe('patchbay approvals --watch', () => {
+  it('prints each new question as it arrives, with the commands that answer it', async () => {
+    const { spawn } = await import('node:child_process');
+    const { openApprovalStore } = await import('../../src/policy/approvals/store.js');
+    const { PATCHBAY_BIN } = await import('../helpers/cli.js');
+    const store = openApprovalStore();
+    const watch = spawn(process.execPath, [PATCHBAY_BIN, 'approvals', '--watch'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    while (!out.includes('Watching')) await new Promise((resolve) => setTimeout(resolve, 20));
+    const asked = store.create({ client: 'cursor', server: 'files', tool: 'write_file', exposedName: 'files__write_file', argsDigest: 'b'.repeat(64), policyVersion: 'v1', rule: 'defaultMode', argsPreview: '{"path":"/tmp/x"}', keepMs: 60_000 });
+    while (!out.includes(`patchbay approvals deny ${asked.id}`)) await new Promise((resolve) => setTimeout(resolve, 20));
+    watch.kill('SIGINT');
+    await new Promise((resolve) => watch.once('exit', resolve));
+    store.close();
+    expect(out).toContain(`${asked.id}`);
+    expect(out).toContain('client "cursor" → files__write_file (server "files")');
+    expect(out).toContain('arguments: {"path":"/tmp/x"}');
+  });
+});
