@@ -27,7 +27,7 @@ describe('approvals through the calling client and the queue', () => {
 
   beforeAll(async () => {
     writeConfig({
-      permissions: { deny: ['mcp__files__write_file(path:~/.ssh/**)', 'mcp__files__delete_all(client:cursor)'], approvals: { timeoutSeconds: 60 } },
+      permissions: { deny: ['mcp__files__write_file(path:~/.ssh/**)', 'mcp__files__delete_all(client:cursor)', 'mcp__files__review(client:cursor)'], approvals: { timeoutSeconds: 60 } },
       servers: { files: { defaultMode: 'ask' } },
     });
     world = await startPolicyWorld(['cursor', 'vscode']);
@@ -156,6 +156,10 @@ describe('approvals through the calling client and the queue', () => {
         code: POLICY_DENIED,
         message: expect.stringContaining('deny rule "mcp__files__delete_all(client:cursor)"'),
       });
+      // prompts are named the same way
+      expect((await cursor.listPrompts()).prompts.map((p) => p.name)).not.toContain('files__review');
+      expect((await other.listPrompts()).prompts.map((p) => p.name)).toContain('files__review');
+      await expect(cursor.getPrompt({ name: 'files__review' })).rejects.toMatchObject({ code: POLICY_DENIED });
     });
   });
 
@@ -177,7 +181,8 @@ describe('approvals nobody answers in time', () => {
   let world: PolicyWorld;
 
   beforeAll(async () => {
-    writeConfig({ permissions: { ask: ['mcp__files__read_file'], approvals: { timeoutSeconds: 1, keepSeconds: 600 } } });
+    // elicit: false, so a client that would answer its own dialog is not asked: the queue decides.
+    writeConfig({ permissions: { ask: ['mcp__files__read_file'], approvals: { timeoutSeconds: 1, keepSeconds: 600, elicit: false } } });
     world = await startPolicyWorld();
   });
   afterAll(async () => {
@@ -185,7 +190,9 @@ describe('approvals nobody answers in time', () => {
   });
 
   it.each(ERAS)('%s: denied with a message that says so; an answer given later lets the same call through, not another', async (era) => {
-    const client = await world.connect(era);
+    const client = await world.connect(era, { elicitation: true });
+    const asked: Asked[] = [];
+    client.setRequestHandler('elicitation/create', answering('once', asked));
     const path = `/late/${era}`;
     const error = await client.callTool({ name: 'files__read_file', arguments: { path } }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: POLICY_DENIED, message: expect.stringMatching(/nobody answered approval (\w+) for files__read_file .* within 1 s/) });
@@ -197,6 +204,7 @@ describe('approvals nobody answers in time', () => {
     // used once: the same call asks again, and so does one with other arguments
     await expect(client.callTool({ name: 'files__read_file', arguments: { path } })).rejects.toMatchObject({ message: expect.stringMatching(/nobody answered/) });
     await expect(client.callTool({ name: 'files__read_file', arguments: { path: `${path}-other` } })).rejects.toMatchObject({ message: expect.stringMatching(/nobody answered/) });
+    expect(asked).toHaveLength(0);
   });
 });
 

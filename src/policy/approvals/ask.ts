@@ -91,7 +91,7 @@ export function createAsker(options: AskerOptions): Asker {
   }
 
   function waitFor(record: ApprovalRecord, call: GuardedCall, decision: Decision): Promise<Settled> {
-    const { timeoutMs } = options.settings();
+    const { timeoutMs, elicit } = options.settings();
     return new Promise<Settled>((resolve) => {
       const elicitation = new AbortController();
       let finished = false;
@@ -109,7 +109,7 @@ export function createAsker(options: AskerOptions): Asker {
       const unwatch = watch(record.id, done);
       if (call.context.signal.aborted) return done('cancelled');
       call.context.signal.addEventListener('abort', onAbort, { once: true });
-      if (!canElicitForm(call.context.clientCapabilities)) return;
+      if (!elicit || !canElicitForm(call.context.clientCapabilities)) return;
       call.context
         .request('elicitation/create', elicitationParams(record, { offerAlways: decision.fromDefault, origin: decision.origin }), { signal: elicitation.signal })
         .then(

@@ -40,7 +40,8 @@ export function elicitationParams(approval: ApprovalRecord, options: { offerAlwa
     requestedSchema: {
       type: 'object',
       properties: {
-        decision: { type: 'string', title: `Allow ${approval.exposedName}?`, oneOf: choices, default: 'once' },
+        // No default: a client that accepts forms without showing them must not approve by it.
+        decision: { type: 'string', title: `Allow ${approval.exposedName}?`, oneOf: choices },
       },
       required: ['decision'],
     },

@@ -64,7 +64,9 @@ describe('loading permissions', () => {
 
   it('approval settings come from permissions.approvals', async () => {
     const { loaded } = await compiled({ permissions: { approvals: { timeoutSeconds: 5, keepSeconds: 60 } } });
-    expect(loaded.approvals).toEqual({ timeoutMs: 5000, keepMs: 60_000 });
+    expect(loaded.approvals).toEqual({ timeoutMs: 5000, keepMs: 60_000, elicit: true });
+    const { loaded: queueOnly } = await compiled({ permissions: { approvals: { elicit: false } } });
+    expect(queueOnly.approvals.elicit).toBe(false);
   });
 
   it('doctor: rules that match nothing, and rules shadowed by earlier ones', async () => {

@@ -24,6 +24,12 @@ export interface ApprovalSettings {
   timeoutMs: number;
   /** How long an unanswered or answered-but-unused approval stays valid (default 10 min). */
   keepMs: number;
+  /**
+   * Ask through the calling client's own dialog too (default true). A host that answers
+   * elicitations by itself would approve its own calls: `"elicit": false` leaves the answer to
+   * `patchbay approvals` alone.
+   */
+  elicit: boolean;
 }
 
 export interface LoadedPolicy {
@@ -70,7 +76,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
   const rules: RuleInput[] = [];
   const serverModes: Record<string, Mode> = {};
   let defaultMode: Mode = 'allow';
-  const approvals: ApprovalSettings = { timeoutMs: 120_000, keepMs: 600_000 };
+  const approvals: ApprovalSettings = { timeoutMs: 120_000, keepMs: 600_000, elicit: true };
   let fatal: string | undefined;
   const fail = (problem: PolicyProblem) => {
     problems.push(problem);
@@ -169,9 +175,11 @@ function readList(value: unknown, list: Mode, file: string, text: string, user: 
 function readApprovals(value: unknown, into: ApprovalSettings, file: string, problems: PolicyProblem[]): void {
   if (value === undefined) return;
   if (!isJsonObject(value)) {
-    problems.push({ level: 'warning', file, message: `${file}: permissions.approvals must be an object ({"timeoutSeconds": 120, "keepSeconds": 600}); defaults are used` });
+    problems.push({ level: 'warning', file, message: `${file}: permissions.approvals must be an object ({"timeoutSeconds": 120, "keepSeconds": 600, "elicit": true}); defaults are used` });
     return;
   }
+  if (typeof value.elicit === 'boolean') into.elicit = value.elicit;
+  else if (value.elicit !== undefined) problems.push({ level: 'warning', file, message: `${file}: permissions.approvals.elicit must be true or false; true is used` });
   for (const [key, target] of [['timeoutSeconds', 'timeoutMs'], ['keepSeconds', 'keepMs']] as const) {
     const v = value[key];
     if (v === undefined) continue;
