@@ -61,9 +61,10 @@ export function createGuard(options: GuardOptions): Guard {
   function admit(headers: GuardedHeaders): GuardFailure | { client: string } {
     const failure = checkOrigin(headers);
     if (failure) return failure;
-    if (token === undefined) return { client: 'default' };
     const apiKey = headers['x-api-key'];
     const presented = presentedCredential({ authorization: headers.authorization, 'x-api-key': Array.isArray(apiKey) ? apiKey[0] : apiKey });
+    // --no-auth: nothing is required, but a client token still names its client.
+    if (token === undefined) return { client: (presented !== undefined ? options.clients?.resolve(presented) : undefined) ?? 'default' };
     if (tokenMatches(presented, token)) return { client: 'default' };
     const client = presented === undefined ? undefined : options.clients?.resolve(presented);
     if (client !== undefined) return { client };
