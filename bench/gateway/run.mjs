@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /**
  * Gateway macro benchmark: the same echo tool of one stdio MCP server (SDK v2) called
- * (a) directly over stdio, (b) through Patchbay's HTTP endpoint (real hub + gateway),
+ * (a) directly over stdio, (b) through Patchbay's HTTP endpoint (real hub + gateway), (b') the
+ * same with every guard `patchbay up` runs (100 permission rules, pinning, the SQLite audit log),
  * (c) through supergateway 4.0.0 (stateful Streamable HTTP), (d) through a bare node:http relay,
  * with 1 and 16 concurrent callers on one session. The driver speaks raw JSON-RPC over one
  * keep-alive agent, so the client's cost is the same for every contender. Prints a markdown table.
- * Usage: node bench/gateway/run.mjs [--seconds 3] [--warmup 3000]   (build dist/ first; bench deps installed)
+ * Patchbay's two rows are measured in alternating rounds (median of --rounds, default 9).
+ * Usage: node bench/gateway/run.mjs [--seconds 3] [--warmup 3000] [--rounds 5] [--only patchbay]   (build dist/ first; bench deps installed)
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +26,8 @@ const WARMUP_MS = Number(process.argv[process.argv.indexOf('--warmup') + 1] || 3
 const node = process.execPath;
 const children = [];
 
-function start(args, readyPattern) {
-  const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args, readyPattern, env = {}) {
+  const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -103,7 +106,7 @@ async function stdioCaller() {
   return { call: (id, name) => send({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: { text: 'hello' } } }), close: () => stop(child) };
 }
 
-async function measure(caller, tool, concurrency) {
+async function measure(caller, tool, concurrency, warmupMs = WARMUP_MS) {
   let id = 1;
   const latencies = [];
   let recording = false;
@@ -117,9 +120,9 @@ async function measure(caller, tool, concurrency) {
     }
   }
   const began = performance.now();
-  stopAt = began + WARMUP_MS + seconds * 1000;
-  setTimeout(() => (recording = true), WARMUP_MS);
-  const measuredFrom = began + WARMUP_MS;
+  stopAt = began + warmupMs + seconds * 1000;
+  setTimeout(() => (recording = true), warmupMs);
+  const measuredFrom = began + warmupMs;
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - measuredFrom) / 1000;
   latencies.sort((a, b) => a - b);
@@ -156,13 +159,81 @@ async function contender(label, open, tool, pid) {
   }
 }
 
-const ports = { patchbay: 18765, supergateway: 18766, relay: 18767 };
-try {
-  await contender('direct stdio', stdioCaller, 'echo');
+const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
+const ROUNDS = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 9) || 9;
+const median = (values) => {
+  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b);
+  return sorted.length === 0 ? undefined : sorted[Math.floor((sorted.length - 1) / 2)];
+};
 
-  const patchbay = await start([here('patchbay-server.mjs'), String(ports.patchbay), node, ECHO], /listening/);
-  await contender('Patchbay (HTTP)', () => httpCaller(`http://127.0.0.1:${ports.patchbay}/mcp`), 'echo__echo', patchbay.pid);
-  await stop(patchbay);
+/**
+ * Two contenders in alternating rounds. Each round starts both gateways afresh, in alternating
+ * order (on this shared 2-CPU machine the gateway started first ran ~10-20% faster than an
+ * identical one started second, whatever its port), warms both up, then measures 1 and 16
+ * callers back to back, in alternating order.
+ */
+async function pairedContenders(contenders, tool) {
+  const samples = new Map();
+  for (let round = 0; round < ROUNDS; round++) {
+    const startOrder = round % 2 === 0 ? contenders : [...contenders].reverse();
+    const running = new Map();
+    for (const c of startOrder) running.set(c, await c.launch());
+    for (const c of contenders) {
+      const caller = await httpCaller(c.url);
+      await measure(caller, tool, 16, round === 0 ? WARMUP_MS : 1000);
+      await caller.close();
+    }
+    for (const concurrency of [1, 16]) {
+      const order = (round + (concurrency === 16 ? 1 : 0)) % 2 === 0 ? contenders : [...contenders].reverse();
+      for (const c of order) {
+        const pid = running.get(c).pid;
+        const caller = await httpCaller(c.url);
+        const cpu0 = cpuMs(pid);
+        const r = await measure(caller, tool, concurrency, 300);
+        const cpu1 = cpuMs(pid);
+        await caller.close();
+        const calls = r.n * ((300 + seconds * 1000) / (seconds * 1000));
+        const key = `${c.label}\u0000${concurrency}`;
+        if (!samples.has(key)) samples.set(key, []);
+        samples.get(key).push({ ...r, cpuPerCall: cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) * 1000) / calls });
+        process.stderr.write(`round ${round + 1}/${ROUNDS} ${c.label} x${concurrency}: ${r.rate.toFixed(0)} calls/s p50 ${r.p50.toFixed(3)} ms\n`);
+      }
+    }
+    for (const child of running.values()) await stop(child);
+  }
+  // Per round, the second contender against the first, measured back to back: load that drifts
+  // between rounds cancels out of these ratios far better than out of the medians of each row.
+  const [a, b] = contenders;
+  for (const concurrency of [1, 16]) {
+    const as = samples.get(`${a.label}\u0000${concurrency}`);
+    const bs = samples.get(`${b.label}\u0000${concurrency}`);
+    paired.push({ concurrency, rateRatio: median(as.map((r, i) => bs[i].rate / r.rate)), p50Added: median(as.map((r, i) => bs[i].p50 - r.p50)), cpuRatio: median(as.map((r, i) => (r.cpuPerCall && bs[i].cpuPerCall ? bs[i].cpuPerCall / r.cpuPerCall : undefined))) });
+  }
+  for (const c of contenders) {
+    for (const concurrency of [1, 16]) {
+      const rs = samples.get(`${c.label}\u0000${concurrency}`);
+      results.push({ label: c.label, concurrency, rate: median(rs.map((r) => r.rate)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), n: rs.reduce((n, r) => n + r.n, 0), cpuPerCall: median(rs.map((r) => r.cpuPerCall)), rounds: rs.length });
+    }
+  }
+}
+
+const paired = [];
+const ports = { patchbay: 18765, supergateway: 18766, relay: 18767, policy: 18768 };
+// --only patchbay: the two Patchbay rows (policy off, policy on) and nothing else.
+const onlyPatchbay = process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'patchbay';
+const POLICY_LABEL = 'Patchbay (HTTP) + 100 rules, pins, audit';
+try {
+  if (!onlyPatchbay) await contender('direct stdio', stdioCaller, 'echo');
+
+  // Patchbay with the policy off and on: both gateways up at once and measured in alternating
+  // rounds, so load that drifts on a shared machine hits both alike; each row is the median of
+  // its rounds (--rounds, default 9), and the comparison is the median of per-round ratios.
+  const guardsEnv = { PATCHBAY_BENCH_GUARDS: process.env.BENCH_NO_GUARDS ? '0' : '1' }; // BENCH_NO_GUARDS=1: an A/A run, to see the harness's own bias
+  await pairedContenders([
+    { label: 'Patchbay (HTTP)', url: `http://127.0.0.1:${ports.patchbay}/mcp`, launch: () => start([here('patchbay-server.mjs'), String(ports.patchbay), node, ECHO], /listening/) },
+    { label: POLICY_LABEL, url: `http://127.0.0.1:${ports.policy}/mcp`, launch: () => start([here('patchbay-server.mjs'), String(ports.policy), node, ECHO], /listening[^\n]*\n/, guardsEnv) },
+  ], 'echo__echo');
+  if (onlyPatchbay) throw Object.assign(new Error('only patchbay'), { onlyPatchbay: true });
 
   const require = createRequire(here('../package.json'));
   let supergatewayBin;
@@ -180,13 +251,15 @@ try {
   const relay = await start([here('bare-relay.mjs'), String(ports.relay), node, ECHO], /listening/);
   await contender('bare relay', () => httpCaller(`http://127.0.0.1:${ports.relay}/mcp`), 'echo', relay.pid);
   await stop(relay);
+} catch (error) {
+  if (!error.onlyPatchbay) throw error;
 } finally {
   await Promise.all(children.map(stop));
 }
 
 const get = (label, c) => results.find((r) => r.label === label && r.concurrency === c);
 const lines = ['| path | callers | calls/s | p50 ms | p99 ms | gateway CPU µs/call |', '|---|---:|---:|---:|---:|---:|'];
-for (const r of results) lines.push(`| ${r.label} | ${r.concurrency} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.cpuPerCall === undefined ? '–' : r.cpuPerCall.toFixed(0)} |`);
+for (const r of results) lines.push(`| ${r.label}${r.rounds ? ` (median of ${r.rounds})` : ''} | ${r.concurrency} | ${r.rate.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.cpuPerCall === undefined ? '–' : r.cpuPerCall.toFixed(0)} |`);
 const pb16 = get('Patchbay (HTTP)', 16);
 const relay16 = get('bare relay', 16);
 const sg16 = get('supergateway 4.0.0', 16);
@@ -196,4 +269,11 @@ lines.push('');
 if (pb16 && relay16) lines.push(`- Patchbay / bare relay at 16 callers: ${(pb16.rate / relay16.rate).toFixed(2)}x (target ≥ 0.5x)`);
 if (pb16 && sg16) lines.push(`- Patchbay / supergateway at 16 callers: ${(pb16.rate / sg16.rate).toFixed(1)}x (target ≥ 5x)`);
 if (pb1 && direct1) lines.push(`- Patchbay added p50 at 1 caller: ${(pb1.p50 - direct1.p50).toFixed(3)} ms over direct stdio (target < 1 ms)`);
+const policy16 = get(POLICY_LABEL, 16);
+const policy1 = get(POLICY_LABEL, 1);
+const pair16 = paired.find((p) => p.concurrency === 16);
+const pair1 = paired.find((p) => p.concurrency === 1);
+if (pb16 && policy16) lines.push(`- Policy on / off at 16 callers: ${(policy16.rate / pb16.rate).toFixed(3)} of the throughput (row medians); ${pair16.rateRatio.toFixed(3)} (median of the per-round ratios) (target ≥ 0.90)${pair16.cpuRatio ? `; gateway CPU per call ${pair16.cpuRatio.toFixed(2)}x` : ''}`);
+if (pb1 && policy1) lines.push(`- Policy on, added p50 at 1 caller: ${(policy1.p50 - pb1.p50).toFixed(3)} ms (row medians); ${pair1.p50Added.toFixed(3)} ms (median of the per-round differences) (target < 0.1 ms)`);
+lines.push(`- Load while measuring: ${loadBefore} → ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min load average; ${cpus().length} CPUs)`);
 process.stdout.write(`${lines.join('\n')}\n`);

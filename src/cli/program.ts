@@ -3,7 +3,10 @@
  * lazily imports the module that does the work, so `patchbay --help` stays fast.
  */
 import { Command } from 'commander';
+import { registerApprovals } from './commands/approvals.js';
+import { registerAudit } from './commands/audit.js';
 import { registerClaude } from './commands/claude.js';
+import { registerClients } from './commands/clients.js';
 import { registerConnect } from './commands/connect.js';
 import { registerCost } from './commands/cost.js';
 import { registerDisconnect } from './commands/disconnect.js';
@@ -13,6 +16,7 @@ import { registerGateway } from './commands/gateway.js';
 import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerPins } from './commands/pins.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerScan } from './commands/scan.js';
 import { registerSecrets } from './commands/secrets.js';
@@ -42,6 +46,11 @@ export function buildProgram(): Command {
   registerDisconnect(program);
   registerLogs(program);
   registerToken(program);
+  // Who calls, what they may call, a person in the loop, the record of it all
+  registerClients(program);
+  registerPolicy(program);
+  registerApprovals(program);
+  registerAudit(program);
   // Model proxy
   registerProxy(program);
   registerClaude(program);

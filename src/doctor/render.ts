@@ -3,6 +3,7 @@
  * where and the fix. Plain text, no colours: it is pasted into issues and chats.
  */
 import type { ConfigProblem } from '../config/registry.js';
+import type { PolicyFinding } from '../policy/rules/analyze.js';
 import type { DoctorReport, ServerFinding } from './run-doctor.js';
 import { eraOf } from '../hub/probe.js';
 import { describeFinding } from '../secrets/scan/render.js';
@@ -32,7 +33,14 @@ export function renderReport(report: DoctorReport): string {
   const problems = [
     ...report.configProblems.map(renderConfigProblem),
     ...report.servers.filter((f) => !f.healthy).map(renderServerProblem),
+    ...report.policy.filter((f) => f.level === 'error').map(renderPolicyFinding),
   ];
+  const notes = report.policy.filter((f) => f.level !== 'error');
+  if (notes.length > 0) {
+    out.push(`Permissions (${notes.length} note${notes.length === 1 ? '' : 's'}):`);
+    for (const f of notes) out.push(...renderPolicyFinding(f).map((l, i) => `  ${i === 0 ? `${f.level === 'warning' ? '⚠' : 'ℹ'} ` : '    '}${l}`));
+    out.push('');
+  }
   if (problems.length > 0) {
     out.push(`Problems (${problems.length}):`, '');
     problems.forEach((lines, i) => {
@@ -81,6 +89,12 @@ function renderServerProblem(finding: ServerFinding): string[] {
   for (const detail of r.details ?? []) lines.push(`  ${detail}`);
   if (r.hint) lines.push(`fix: ${r.hint}`);
   if (finding.logExists) lines.push(`log: ${finding.logFile} (from when Patchbay last ran it)`);
+  return lines;
+}
+
+function renderPolicyFinding(finding: PolicyFinding): string[] {
+  const lines = [finding.line !== undefined && finding.file && !finding.message.includes(`${finding.file}:`) ? `${finding.file}:${finding.line}: ${finding.message}` : finding.message];
+  if (finding.hint) lines.push(`fix: ${finding.hint}`);
   return lines;
 }
 

@@ -13,6 +13,7 @@ import { redactKnownSecrets, secretValuesOf } from '../secrets/redact/index.js';
 import type { ScopedServer } from '../config/types.js';
 import { probeServer, type ProbeResult } from '../hub/probe.js';
 import type { Finding } from '../policy/scan/types.js';
+import type { PolicyFinding } from '../policy/rules/analyze.js';
 import { renderReport } from './render.js';
 import type { SecretFinding } from '../secrets/scan/run-secret-scan.js';
 
@@ -46,6 +47,8 @@ export interface DoctorReport {
   servers: ServerFinding[];
   /** Description scanning of every server that connected (src/policy/scan/): what the hub would hold back. */
   scan: Finding[];
+  /** The permission rules: invalid, unmatchable and shadowed ones (src/policy/rules/analyze.ts). */
+  policy: PolicyFinding[];
   logDir: string;
   /** Literal secrets in config files (`patchbay scan --secrets`); errors when the file is committed. */
   secrets: SecretFinding[];
@@ -97,19 +100,42 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   // The same checks as `patchbay scan` and the hub, over the lists the probes just read.
   const { buildScanReport } = await import('../policy/scan/scan-servers.js');
   const scan = buildScanReport(registry.projectRoot, servers, results).findings.filter((f) => f.level !== 'info');
+  const policy = options.name === undefined ? await checkPolicy(registry.projectRoot, resolveServers(registry, { includeUnapproved: true }).map((s) => s.name), findings) : [];
   for (const f of findings) delete f.result.lists;
   const report: DoctorReport = {
-    healthy: configProblems.length === 0 && findings.every((f) => f.healthy) && !secrets.some((s) => s.severity === 'error') && !scan.some((f) => f.level === 'error'),
+    healthy:
+      configProblems.length === 0 &&
+      findings.every((f) => f.healthy) &&
+      !secrets.some((s) => s.severity === 'error') &&
+      !scan.some((f) => f.level === 'error') &&
+      !policy.some((f) => f.level === 'error'),
     projectRoot: registry.projectRoot,
     configProblems,
     servers: findings,
     scan,
+    policy,
     logDir,
     secrets,
   };
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   return report;
+}
+
+/** The permissions, checked against the servers and tools the probes just saw. */
+async function checkPolicy(projectRoot: string, servers: string[], findings: ServerFinding[]): Promise<PolicyFinding[]> {
+  try {
+    const { loadPolicy } = await import('../policy/rules/load.js');
+    const { compileLoaded } = await import('../policy/rules/holder.js');
+    const { analyzePolicy } = await import('../policy/rules/analyze.js');
+    const { createFileClientStore } = await import('../auth/client-store.js');
+    const policy = compileLoaded(await loadPolicy({ projectRoot }), { projectRoot, servers });
+    const tools = new Map(findings.filter((f) => f.result.toolNames !== undefined).map((f) => [f.name, f.result.toolNames!]));
+    const clients = (await createFileClientStore().list().catch(() => [])).filter((c) => !c.revokedAt).map((c) => c.name);
+    return analyzePolicy(policy, { servers, tools, clients });
+  } catch (error) {
+    return [{ level: 'error', message: `the permissions could not be checked: ${error instanceof Error ? error.message : String(error)}` }];
+  }
 }
 
 /** Healthy: works as a host would run it. Disabled and rejected servers are a choice, not a fault. */

@@ -8,7 +8,8 @@
  *   policy   allow / ask / deny, approvals
  *   secrets  blocks secrets in arguments, redacts them in results
  *
- * Each guard is built by the module that owns it; this file only wires them.
+ * Each guard is built by the module that owns it; this file only wires them. Every guard gets
+ * the same AuditSink (the SQLite audit store, or nothing when the user turned it off).
  */
 import type { ScopedServer } from '../config/types.js';
 import type { CallGuard } from '../hub/guard.js';
@@ -21,7 +22,7 @@ export interface GuardContext {
   env: NodeJS.ProcessEnv;
   /** Operator-facing lines (stderr of `patchbay up`). */
   log: (line: string) => void;
-  /** Where audit events go (the policy work's SQLite sink); default none. */
+  /** Where audit events go instead of the SQLite audit store (tests that watch the events). */
   audit?: AuditSink;
   /** Where the pin store lives (default `<data>/patchbay.db`); tests point it elsewhere. */
   databaseFile?: string;
@@ -29,16 +30,37 @@ export interface GuardContext {
 
 export interface HubGuards {
   guards: CallGuard[];
+  /** Where every guard records its events. */
+  audit: AuditSink;
   /** Flushes and closes what the guards hold open (the audit log, stores). */
   close(): Promise<void>;
 }
 
 export async function createHubGuards(context: GuardContext): Promise<HubGuards> {
   const guards: CallGuard[] = [];
-  const closers: (() => void | Promise<void>)[] = [];
-  // The audit store (policy) replaces NO_AUDIT here once it exists: every guard gets the same sink.
-  const audit: AuditSink = context.audit ?? NO_AUDIT;
+  const closers: (() => Promise<void> | void)[] = [];
 
+  // audit
+  const { readAuditSettings } = await import('../policy/audit/settings.js');
+  const settings = await readAuditSettings(undefined, context.log);
+  let audit: AuditSink = context.audit ?? NO_AUDIT;
+  let drain: (() => Promise<void>) | undefined;
+  if (settings.enabled && context.audit === undefined) {
+    try {
+      const { openAuditStore } = await import('../policy/audit/store.js');
+      const { createAuditGuard } = await import('../policy/audit/guard.js');
+      const store = openAuditStore(undefined, { retentionDays: settings.retentionDays, onError: (error) => context.log(`audit events are not being saved: ${error.message}`) });
+      const guard = createAuditGuard({ sink: store, recordArguments: settings.recordArguments });
+      audit = store;
+      guards.push(guard);
+      drain = () => guard.drain();
+      closers.push(() => store.close());
+    } catch (error) {
+      context.log(`the audit log is off: ${(error as Error).message}`);
+    }
+  }
+
+  // pins
   const { openPinStore } = await import('../policy/pins/store.js');
   const { createPinGuard } = await import('../policy/pins/guard.js');
   const pinStore = openPinStore(context.databaseFile);
@@ -55,13 +77,22 @@ export async function createHubGuards(context: GuardContext): Promise<HubGuards>
   guards.push(pins);
   closers.push(() => pins.close(), () => pinStore.close());
 
+  // policy
+  const { createPolicy } = await import('../policy/index.js');
+  const policy = await createPolicy({ projectRoot: context.projectRoot, servers: context.servers.map((s) => s.name), audit, log: context.log });
+  guards.push(policy.guard);
+  closers.push(() => policy.close());
+
+  // secrets
   const secrets = await createTrafficSecretsGuard(context, audit);
   guards.push(secrets);
   closers.push(() => secrets.close());
 
   return {
     guards,
+    audit,
     async close() {
+      await drain?.();
       for (const close of closers.reverse()) await close();
     },
   };

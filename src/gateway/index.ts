@@ -3,6 +3,7 @@
  * one URL) and stdio. `createGateway` wires the parts; `serveHttp` and `serveStdio` attach a
  * transport.
  */
+import type { ClientResolver } from '../auth/client-store.js';
 import type { Hub } from '../hub/types.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createEventFanout, type EventFanout } from './events.js';
@@ -39,7 +40,7 @@ export interface Gateway {
   readonly sessions: SessionStore;
   readonly fanout: EventFanout;
   readonly mcp: McpHandler;
-  serveHttp(options: { host?: string; port?: number; token: string | undefined; allowedHosts?: string[]; proxy?: NodeListener }): Promise<GatewayHttpServer>;
+  serveHttp(options: { host?: string; port?: number; token: string | undefined; clients?: ClientResolver; allowedHosts?: string[]; proxy?: NodeListener }): Promise<GatewayHttpServer>;
   close(): Promise<void>;
 }
 
@@ -80,6 +81,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         host: http.host ?? DEFAULT_HOST,
         port: http.port ?? DEFAULT_PORT,
         token: http.token,
+        clients: http.clients,
         allowedHosts: http.allowedHosts,
         mcp,
         proxy: http.proxy,

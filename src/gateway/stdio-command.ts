@@ -17,6 +17,12 @@ export interface StdioCommandOptions {
   cwd: string;
   /** `claude-code`: serve only what Claude Code does not load itself (config/registry.ts). */
   forHost?: 'claude-code';
+  /**
+   * The client this process serves (`--client NAME`, written by `patchbay connect HOST`). A
+   * name, not a secret: the host launches this process as the user, who could read any secret
+   * Patchbay keeps anyway. It must be a registered client that was not revoked.
+   */
+  client?: string;
   env?: NodeJS.ProcessEnv;
   stdin: Readable;
   stdout: Writable;
@@ -24,6 +30,10 @@ export interface StdioCommandOptions {
 }
 
 export async function runStdioGateway(options: StdioCommandOptions): Promise<void> {
+  if (options.client !== undefined) {
+    const { assertActiveClient } = await import('../auth/clients-command.js');
+    await assertActiveClient(options.client);
+  }
   const registry = await loadRegistry({ cwd: options.cwd });
   for (const p of registry.problems) options.stderr.write(`patchbay: skipped ${p.file}${p.line !== undefined ? `:${p.line}` : ''}${p.server ? ` (${p.server})` : ''}: ${p.message}\n`);
   const servers = resolveServers(registry, { forHost: options.forHost });
@@ -38,7 +48,7 @@ export async function runStdioGateway(options: StdioCommandOptions): Promise<voi
   // a moment; but hosts time out a silent server, so a slow one joins later (list_changed).
   // stdin is buffered meanwhile: nothing the host sends is lost.
   await Promise.race([started, new Promise((resolve) => setTimeout(resolve, STARTUP_GRACE_MS).unref())]);
-  const served = serveStdio(gateway, { input: options.stdin, output: options.stdout });
+  const served = serveStdio(gateway, { input: options.stdin, output: options.stdout, client: options.client });
   const stop = () => options.stdin.destroy();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -15,6 +15,8 @@ import { abortSession, createSession } from './session.js';
 export interface StdioOptions {
   input: Readable;
   output: Writable;
+  /** Who is calling (`patchbay gateway --stdio --client NAME`); default `default`. */
+  client?: string;
 }
 
 /** Serves until stdin ends; resolves then, after outstanding calls were aborted. */
@@ -27,6 +29,7 @@ export function serveStdio(gateway: Gateway, options: StdioOptions): Promise<voi
     return true;
   };
   const session = createSession('legacy', LATEST_LEGACY_VERSION, 'stdio');
+  session.client = options.client ?? 'default';
   session.sink = { send: write };
   sessions.add(session);
   let modernCounter = 0;
@@ -70,6 +73,7 @@ export function serveStdio(gateway: Gateway, options: StdioOptions): Promise<voi
           return;
         }
         const modern = createSession('modern', MODERN_VERSION, `stdio-modern-${++modernCounter}`);
+        modern.client = session.client;
         modern.clientCapabilities = envelope.clientCapabilities;
         modern.logLevel = envelope.logLevel;
         serve(modern, msg);

@@ -5,6 +5,7 @@
  * not), then runs until SIGINT/SIGTERM and shuts every child down before returning.
  */
 import type { Writable } from 'node:stream';
+import { createFileClientStore, type ClientResolver } from '../auth/client-store.js';
 import { loadOrCreateToken } from '../auth/token.js';
 import { loadRegistry, resolveServers } from '../config/registry.js';
 import { PatchbayError } from '../errors.js';
@@ -53,12 +54,12 @@ function describeServer(s: HubServerStatus): string {
   return `  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}`;
 }
 
-async function mountProxy(token: string, stderr: Writable): Promise<{ listener: NodeListener; close(): Promise<void> } | string> {
+async function mountProxy(token: string, clients: ClientResolver, stderr: Writable): Promise<{ listener: NodeListener; close(): Promise<void> } | string> {
   try {
     const { loadProxySettings } = await import('../proxy/config/load.js');
     const { createProxyServer } = await import('../proxy/server/index.js');
     const settings = await loadProxySettings();
-    const proxy = createProxyServer({ settings, token, log: (line) => stderr.write(`patchbay proxy: ${line}\n`) });
+    const proxy = createProxyServer({ settings, token, clients, log: (line) => stderr.write(`patchbay proxy: ${line}\n`) });
     return { listener: proxy.listener, close: () => proxy.close() };
   } catch (error) {
     return error instanceof Error ? error.message.split('\n')[0]! : String(error);
@@ -87,6 +88,8 @@ export async function runUp(options: UpOptions): Promise<void> {
   const pending = resolveServers(registry, { includeUnapproved: true }).filter((s) => s.approval === 'pending');
 
   const token = await loadOrCreateToken();
+  // Client tokens (`patchbay clients`): the gateway and the proxy name each call's client by them.
+  const clients = createFileClientStore().resolver();
   const guards = await createHubGuards({ projectRoot: registry.projectRoot, servers, env, log: (line) => stderr.write(`patchbay: ${line}\n`) });
   const hub = createHub({ servers, cwd: registry.projectRoot, env, guards: guards.guards });
   const gateway = createGateway({
@@ -94,7 +97,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     maxBodyBytes: maxBodyMb !== undefined ? Math.floor(maxBodyMb * 1024 * 1024) : DEFAULT_MAX_BODY_BYTES,
     log: (line) => stderr.write(`patchbay gateway: ${line}\n`),
   });
-  const proxy = await mountProxy(token, stderr);
+  const proxy = await mountProxy(token, clients, stderr);
 
   let http;
   try {
@@ -102,7 +105,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     // Bound to a specific non-loopback address, requests name that address in Host.
     const allowedHosts = [...(options.allowHost ?? [])];
     if (!isLoopbackAddress(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-    http = await gateway.serveHttp({ host, port, token: options.auth ? token : undefined, allowedHosts, proxy: typeof proxy === 'string' ? undefined : proxy.listener });
+    http = await gateway.serveHttp({ host, port, token: options.auth ? token : undefined, clients, allowedHosts, proxy: typeof proxy === 'string' ? undefined : proxy.listener });
   } catch (error) {
     if (typeof proxy !== 'string') await proxy.close();
     await guards.close();

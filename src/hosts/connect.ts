@@ -138,6 +138,8 @@ export async function connectHost(options: { host: string; cwd: string; import?:
 
   await ensurePrivateDir(join(patchbayPaths().data, 'hosts'));
   await writeFileAtomic(recordPath(target), JSON.stringify(record, null, 2), { mode: 0o600 });
+  // The entry runs `--client <host>`: the host is a client of its own for policy and audit.
+  await (await import('../auth/clients-command.js')).ensureHostClient(target.id);
   return { target, scopeFile, imported, kept, replacedOther };
 }
 

@@ -26,11 +26,13 @@ export interface HostTarget {
 
 export const PATCHBAY_BIN = fileURLToPath(new URL('../../bin/patchbay.js', import.meta.url));
 
-export function gatewayArgs(options: { cwd?: string; forHost?: 'claude-code' } = {}): string[] {
+/** `--client HOST` names the caller for policy and audit; a name, not a secret (stdio-command.ts says why). */
+export function gatewayArgs(options: { cwd?: string; forHost?: 'claude-code'; client?: string } = {}): string[] {
   const args = [PATCHBAY_BIN, 'gateway', '--stdio'];
   if (options.cwd !== undefined) args.push('--cwd', options.cwd);
   // Claude Code loads its own scopes itself; its gateway serves only what it cannot see.
   if (options.forHost !== undefined) args.push('--for', options.forHost);
+  if (options.client !== undefined) args.push('--client', options.client);
   return args;
 }
 
@@ -47,13 +49,13 @@ export function resolveHost(id: string, projectRoot: string): HostTarget {
     case 'claude-desktop':
       // `patchbay.disabled` keeps Patchbay's own hub from launching itself when it reads this
       // file; hosts ignore the unknown key.
-      return { id, label: 'Claude Desktop', file: claudeDesktopConfigPath(), key: 'mcpServers', entry: { command, args: gatewayArgs(), env: {}, patchbay: { disabled: true } } };
+      return { id, label: 'Claude Desktop', file: claudeDesktopConfigPath(), key: 'mcpServers', entry: { command, args: gatewayArgs({ client: id }), env: {}, patchbay: { disabled: true } } };
     case 'claude-code':
-      return { id, label: 'Claude Code (user scope)', file: claudeJsonPath(), key: 'mcpServers', entry: { type: 'stdio', command, args: gatewayArgs({ forHost: 'claude-code' }), env: {}, patchbay: { disabled: true } } };
+      return { id, label: 'Claude Code (user scope)', file: claudeJsonPath(), key: 'mcpServers', entry: { type: 'stdio', command, args: gatewayArgs({ forHost: 'claude-code', client: id }), env: {}, patchbay: { disabled: true } } };
     case 'cursor':
-      return { id, label: 'Cursor', file: join(homedir(), '.cursor', 'mcp.json'), key: 'mcpServers', entry: { command, args: gatewayArgs(), env: {} } };
+      return { id, label: 'Cursor', file: join(homedir(), '.cursor', 'mcp.json'), key: 'mcpServers', entry: { command, args: gatewayArgs({ client: id }), env: {} } };
     case 'vscode':
-      return { id, label: 'VS Code (this project)', file: join(projectRoot, '.vscode', 'mcp.json'), key: 'servers', entry: { type: 'stdio', command, args: gatewayArgs({ cwd: projectRoot }) } };
+      return { id, label: 'VS Code (this project)', file: join(projectRoot, '.vscode', 'mcp.json'), key: 'servers', entry: { type: 'stdio', command, args: gatewayArgs({ cwd: projectRoot, client: id }) } };
     default:
       throw new PatchbayError('USAGE', `Unknown host "${id}"`, { hint: `Use one of: ${HOST_IDS.join(', ')}.` });
   }

@@ -37,6 +37,8 @@ export interface ProbeResult {
   lists?: ServerLists;
   /** With `lists: true`: lists the server offered but failed to give. */
   listErrors?: string[];
+  /** The tools' names (doctor checks permission rules against them). */
+  toolNames?: string[];
   durationMs: number;
 }
 
@@ -130,7 +132,8 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
     if (options.lists) {
       lists = await readLists(connection, offeredKinds(connection.capabilities), remaining, (kind, error) => listErrors.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`));
     }
-    const toolCount = lists ? lists.tools.length : await countTools(connection, remaining);
+    const toolNames = lists ? lists.tools.map((t) => t.name) : await listToolNames(connection, remaining);
+    const toolCount = toolNames.length;
     const facts = connection.diagnostics();
     const result: Omit<ProbeResult, 'name' | 'durationMs'> = {
       status: 'connected',
@@ -138,6 +141,7 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       serverVersion: connection.serverInfo?.version,
       protocolVersion: connection.protocolVersion,
       toolCount,
+      toolNames,
       ...(lists ? { lists, listErrors } : {}),
     };
     if (facts.nonJsonLines.length > 0) {
@@ -186,20 +190,20 @@ function checkCommandPath(entry: StdioEntry, cwd: string): Pick<ProbeResult, 're
   };
 }
 
-async function countTools(connection: UpstreamConnection, timeoutMs: number): Promise<number> {
-  if (!('tools' in connection.capabilities)) return 0;
-  let count = 0;
+async function listToolNames(connection: UpstreamConnection, timeoutMs: number): Promise<string[]> {
+  if (!('tools' in connection.capabilities)) return [];
+  const names: string[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_TOOL_PAGES; page++) {
     const result = (await connection.request('tools/list', cursor ? { cursor } : {}, { timeoutMs })) as {
-      tools?: unknown[];
+      tools?: { name?: unknown }[];
       nextCursor?: string;
     };
-    count += result.tools?.length ?? 0;
+    for (const tool of result.tools ?? []) names.push(String(tool?.name));
     cursor = result.nextCursor;
     if (!cursor) break;
   }
-  return count;
+  return names;
 }
 
 function toError(error: unknown): Error {

@@ -42,7 +42,7 @@ describe('patchbay connect / disconnect', () => {
     const after = read(desktop);
     expect(after.globalShortcut).toBe('Ctrl+Space');
     expect(Object.keys(after.mcpServers)).toEqual(['patchbay']);
-    expect(after.mcpServers.patchbay).toMatchObject({ command: process.execPath, args: [PATCHBAY_BIN, 'gateway', '--stdio'] });
+    expect(after.mcpServers.patchbay).toMatchObject({ command: process.execPath, args: [PATCHBAY_BIN, 'gateway', '--stdio', '--client', 'claude-desktop'] });
     // Into Patchbay's own scope, which no host reads; Claude Code's file is left alone.
     expect(read(patchbayScopePath()).mcpServers.echoer).toEqual(original.mcpServers.echoer);
     expect(read(claudeJsonPath())).toEqual({ numStartups: 3, mcpServers: {} });
@@ -88,7 +88,7 @@ describe('patchbay connect / disconnect', () => {
     expect(r.code, r.stderr).toBe(0);
     const data = read(file);
     expect(data.inputs).toEqual([{ id: 'key', type: 'promptString' }]);
-    expect(data.servers.patchbay).toEqual({ type: 'stdio', command: process.execPath, args: [PATCHBAY_BIN, 'gateway', '--stdio', '--cwd', expect.any(String)] });
+    expect(data.servers.patchbay).toEqual({ type: 'stdio', command: process.execPath, args: [PATCHBAY_BIN, 'gateway', '--stdio', '--cwd', expect.any(String), '--client', 'vscode'] });
     await runCli(['disconnect', 'vscode'], { cwd: project });
     expect(read(file).servers).toEqual({});
   });

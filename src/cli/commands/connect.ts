@@ -9,7 +9,7 @@ export function registerConnect(program: Command): void {
     .action(async (host: string, opts: { import?: boolean }) => {
       const { connectHost } = await import('../../hosts/connect.js');
       const r = await connectHost({ host, cwd: process.cwd(), import: opts.import });
-      const lines = [`Connected ${r.target.label}: "patchbay" in ${r.target.file} runs \`patchbay gateway --stdio\`.`];
+      const lines = [`Connected ${r.target.label}: "patchbay" in ${r.target.file} runs \`patchbay gateway --stdio --client ${r.target.id}\`.`];
       if (r.imported.length > 0) lines.push(`Moved into Patchbay's scope (${r.scopeFile}): ${r.imported.join(', ')}.`);
       else if (opts.import) lines.push(`No servers to move from ${r.target.file}.`);
       if (r.kept.length > 0) lines.push(`Left in ${r.target.file} (a different server of that name is already in ${r.scopeFile}): ${r.kept.join(', ')}.`);
@@ -17,6 +17,7 @@ export function registerConnect(program: Command): void {
         lines.push(`Claude Code keeps loading its own servers itself; through Patchbay it gets only the servers of Patchbay's scope (${r.scopeFile}), so it sees each server once.`);
         if (!opts.import) lines.push('To run your user-scope servers behind Patchbay instead, run `patchbay connect claude-code --import`.');
       }
+      lines.push(`Its calls are client "${r.target.id}" for permissions, approvals and the audit log (\`patchbay clients list\`).`);
       if (r.replacedOther) lines.push('An existing entry named "patchbay" was replaced; `patchbay disconnect` puts it back.');
       lines.push(`Restart ${r.target.label} to load it. Undo with \`patchbay disconnect ${r.target.id}\`.`);
       process.stdout.write(`${lines.join('\n')}\n`);

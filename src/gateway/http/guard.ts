@@ -6,6 +6,7 @@
  * Then the bearer token: any local process (or a page that got past the above) must still
  * present it, unless the user started the gateway with --no-auth on a loopback address.
  */
+import type { ClientResolver } from '../../auth/client-store.js';
 import { presentedCredential, tokenMatches } from '../../auth/token.js';
 
 export interface GuardOptions {
@@ -15,6 +16,8 @@ export interface GuardOptions {
   allowedHosts?: string[];
   /** The bearer token; undefined when authentication is off. */
   token: string | undefined;
+  /** Per-client tokens (src/auth/client-store.ts); the shared token is client `default`. */
+  clients?: ClientResolver;
 }
 
 export interface GuardFailure {
@@ -24,8 +27,12 @@ export interface GuardFailure {
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
+type GuardedHeaders = { host?: string; origin?: string; authorization?: string; 'x-api-key'?: string | string[] };
+
 export interface Guard {
-  check(headers: { host?: string; origin?: string; authorization?: string; 'x-api-key'?: string | string[] }): GuardFailure | undefined;
+  check(headers: GuardedHeaders): GuardFailure | undefined;
+  /** The same checks; on success, the client the credential names (`default` for the shared token, and with auth off). */
+  admit(headers: GuardedHeaders): GuardFailure | { client: string };
   /** Host and Origin only: a CORS preflight carries no credentials (Fetch standard, CORS-preflight request). */
   checkOrigin(headers: { host?: string; origin?: string }): GuardFailure | undefined;
 }
@@ -51,24 +58,30 @@ export function createGuard(options: GuardOptions): Guard {
     return undefined;
   }
 
+  function admit(headers: GuardedHeaders): GuardFailure | { client: string } {
+    const failure = checkOrigin(headers);
+    if (failure) return failure;
+    const apiKey = headers['x-api-key'];
+    const presented = presentedCredential({ authorization: headers.authorization, 'x-api-key': Array.isArray(apiKey) ? apiKey[0] : apiKey });
+    // --no-auth: nothing is required, but a client token still names its client.
+    if (token === undefined) return { client: (presented !== undefined ? options.clients?.resolve(presented) : undefined) ?? 'default' };
+    if (tokenMatches(presented, token)) return { client: 'default' };
+    const client = presented === undefined ? undefined : options.clients?.resolve(presented);
+    if (client !== undefined) return { client };
+    return {
+      status: 401,
+      message: presented === undefined
+        ? 'Missing token: send "Authorization: Bearer <token>"; `patchbay token` prints it'
+        : 'Wrong token: `patchbay token` prints the current one, `patchbay clients list` shows the client tokens (a revoked one no longer works)',
+    };
+  }
+
   return {
     checkOrigin,
+    admit,
     check: function checkRequest(headers) {
-      const failure = checkOrigin(headers);
-      if (failure) return failure;
-      if (token !== undefined) {
-        const apiKey = headers['x-api-key'];
-        const presented = presentedCredential({ authorization: headers.authorization, 'x-api-key': Array.isArray(apiKey) ? apiKey[0] : apiKey });
-        if (!tokenMatches(presented, token)) {
-          return {
-            status: 401,
-            message: presented === undefined
-              ? 'Missing token: send "Authorization: Bearer <token>"; `patchbay token` prints it'
-              : 'Wrong token: `patchbay token` prints the current one',
-          };
-        }
-      }
-      return undefined;
+      const result = admit(headers);
+      return 'status' in result ? result : undefined;
     },
   };
 }

@@ -50,7 +50,8 @@ export interface McpHandlerOptions {
 }
 
 export interface McpHandler {
-  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** `client`: who the request's credential names (http/guard.ts); every session it opens is that client's. */
+  handle(req: IncomingMessage, res: ServerResponse, client?: string): void;
   /** Ends every session and stream (shutdown). */
   closeAll(): void;
   /** Legacy sessions' SSE streams and replay buffers (diagnostics and tests). */
@@ -136,7 +137,17 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     });
   }
 
-  function handlePost(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  /**
+   * A legacy session belongs to the client that initialized it: another client's credential
+   * with its id gets the same 404 as an unknown id, so one host cannot act (or be audited) as
+   * another by learning a session id.
+   */
+  function ownSession(sessionId: string | undefined, client: string): Session | undefined {
+    const session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    return session !== undefined && session.client === client ? session : undefined;
+  }
+
+  function handlePost(req: IncomingMessage, res: ServerResponse, body: Buffer, client: string): void {
     let message: unknown;
     try {
       message = JSON.parse(body.toString('utf8'));
@@ -168,6 +179,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     }
     if (gate.kind === 'modern') {
       const session = createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`);
+      session.client = client;
       session.clientCapabilities = gate.envelope.clientCapabilities;
       session.logLevel = gate.envelope.logLevel;
       if (msg.method === 'subscriptions/listen') listen(session, msg, res);
@@ -177,6 +189,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
 
     if (kind === 'request' && msg.method === 'initialize') {
       const session = createSession('legacy', '');
+      session.client = client;
       const result = dispatcher.initialize(session, msg.params);
       sessions.add(session);
       streams.begin(session);
@@ -186,13 +199,15 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     if (sessionId === undefined) {
       // A legacy client that skipped initialize, or a modern one that left out its envelope.
       if (kind === 'request' && (msg.method === 'ping' || msg.method === 'server/discover')) {
-        serve(createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`), msg, res, false);
+        const session = createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`);
+        session.client = client;
+        serve(session, msg, res, false);
         return;
       }
       sendJson(res, 400, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first), or use protocol 2026-07-28 with its _meta envelope'));
       return;
     }
-    const session = sessions.get(sessionId);
+    const session = ownSession(sessionId, client);
     if (session !== undefined) session.lastSeen = Date.now();
     if (session === undefined) {
       // Spec: 404 tells the client its session is gone and it must initialize again.
@@ -215,14 +230,14 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     }
   }
 
-  function handleGet(req: IncomingMessage, res: ServerResponse): void {
+  function handleGet(req: IncomingMessage, res: ServerResponse, client: string): void {
     const accept = req.headers.accept ?? '';
     if (!accept.includes('text/event-stream')) {
       sendJson(res, 406, errorResponse(null, TRANSPORT_ERROR, 'Not Acceptable: GET opens an event stream; send Accept: text/event-stream'));
       return;
     }
     const sessionId = req.headers[SESSION_HEADER] as string | undefined;
-    const session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    const session = ownSession(sessionId, client);
     if (session === undefined) {
       if (sessionId === undefined) res.writeHead(405, { allow: 'POST' }).end();
       else sendJson(res, 404, errorResponse(null, TRANSPORT_ERROR, 'Session not found'));
@@ -238,9 +253,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     res.on('close', () => openStreams.delete(res));
   }
 
-  function handleDelete(req: IncomingMessage, res: ServerResponse): void {
+  function handleDelete(req: IncomingMessage, res: ServerResponse, client: string): void {
     const sessionId = req.headers[SESSION_HEADER] as string | undefined;
-    const session = sessionId === undefined ? undefined : sessions.get(sessionId);
+    const session = ownSession(sessionId, client);
     if (session === undefined) {
       sendJson(res, sessionId === undefined ? 400 : 404, errorResponse(null, TRANSPORT_ERROR, sessionId === undefined ? 'Mcp-Session-Id header is required' : 'Session not found'));
       return;
@@ -250,11 +265,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   }
 
   return {
-    handle: function handleMcp(req, res) {
+    handle: function handleMcp(req, res, client = 'default') {
       const method = req.method;
       if (method === 'POST') {
         readBody(req, options.maxBodyBytes).then(
-          (body) => handlePost(req, res, body),
+          (body) => handlePost(req, res, body, client),
           (error: unknown) => {
             if (error instanceof BodyTooLargeError) {
               // The session survives: only this message is refused (other gateways end the
@@ -267,9 +282,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
           },
         );
       } else if (method === 'GET') {
-        handleGet(req, res);
+        handleGet(req, res, client);
       } else if (method === 'DELETE') {
-        handleDelete(req, res);
+        handleDelete(req, res, client);
       } else {
         res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
       }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { PatchbayError } from '../../errors.js';
 import { errorResponse, TRANSPORT_ERROR } from '../jsonrpc.js';
 import { allowOrigin, answerPreflight, corsOrigin, preflightFailure } from './cors.js';
+import type { ClientResolver } from '../../auth/client-store.js';
 import { createGuard, isLoopbackAddress, type Guard, type GuardFailure } from './guard.js';
 import type { McpHandler } from './mcp-handler.js';
 
@@ -18,6 +19,8 @@ export interface HttpServerOptions {
   port: number;
   /** undefined: no authentication (only allowed on loopback). */
   token: string | undefined;
+  /** Per-client tokens; every MCP request is served as the client its credential names. */
+  clients?: ClientResolver;
   allowedHosts?: string[];
   mcp: McpHandler;
   /** The model proxy's node listener, mounted under /v1/. */
@@ -59,17 +62,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Gatew
         else answerPreflight(res, corsOrigin(req));
         return;
       }
-      const failure = guard!.check(headers);
+      const admitted = guard!.admit(headers);
       // The page may read a 401 too (to ask for the token), never a 403.
-      if (headers.origin !== undefined && failure?.status !== 403) {
+      if (headers.origin !== undefined && !('status' in admitted && admitted.status === 403)) {
         const origin = corsOrigin(req);
         if (origin !== undefined) allowOrigin(res, origin);
       }
-      if (failure) {
-        sendFailure(res, failure);
+      if ('status' in admitted) {
+        sendFailure(res, admitted);
         return;
       }
-      mcp.handle(req, res);
+      mcp.handle(req, res, admitted.client);
       return;
     }
     if (proxy && url.startsWith('/v1/')) {
@@ -101,7 +104,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Gatew
     });
   });
   const port = (server.address() as AddressInfo).port;
-  guard = createGuard({ port, token: options.token, allowedHosts: options.allowedHosts });
+  guard = createGuard({ port, token: options.token, clients: options.clients, allowedHosts: options.allowedHosts });
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
 
   return {

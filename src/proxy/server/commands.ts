@@ -44,7 +44,8 @@ export async function runProxyCommand(options: ProxyCommandOptions): Promise<voi
   const settings = await loadProxySettings();
   applyFlags(settings, options);
   const token = await loadOrCreateToken();
-  const proxy = await startProxy({ settings, token, port: settings.port, host: settings.host });
+  const { createFileClientStore } = await import('../../auth/client-store.js');
+  const proxy = await startProxy({ settings, token, clients: createFileClientStore().resolver(), port: settings.port, host: settings.host });
   // So that `patchbay env` and `patchbay claude` find this port, whatever --port said.
   const record = await recordListener({ kind: 'proxy', url: localUrl(proxy.host, proxy.port) }).catch((error: Error) => {
     process.stderr.write(`patchbay: warning: could not record this port for \`patchbay env\` (${error.message})\n`);

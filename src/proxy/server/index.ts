@@ -9,6 +9,7 @@
  * bodies are capped (413 request_too_large), and the key never goes upstream.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientResolver } from '../../auth/client-store.js';
 import { presentedCredential, tokenMatches } from '../../auth/token.js';
 import type { ProxySettings } from '../config/types.js';
 import type { ProviderAdapter, ProviderKind } from '../provider.js';
@@ -20,8 +21,10 @@ import { createUpstreamClient } from './upstream.js';
 
 export interface ProxyServerOptions {
   settings: ProxySettings;
-  /** Patchbay's key (`loadOrCreateToken()`); clients must present it. */
+  /** Patchbay's key (`loadOrCreateToken()`); clients must present it, or a client token. */
   token: string;
+  /** Per-client tokens (`patchbay clients add`): usage is recorded under the client's name. */
+  clients?: ClientResolver;
   /** Defaults to the installed OpenAI and Gemini translations. */
   adapters?: Partial<Record<ProviderKind, ProviderAdapter>>;
   /** Where usage records go; default Patchbay's SQLite usage store; `false` records nothing. */
@@ -76,7 +79,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
 
     const credential = presentedCredential({ authorization: req.headers.authorization, 'x-api-key': req.headers['x-api-key'] as string | undefined });
-    if (!tokenMatches(credential, token)) {
+    const caller = tokenMatches(credential, token) ? 'default' : credential === undefined ? undefined : options.clients?.resolve(credential);
+    if (caller === undefined) {
       req.resume();
       sendError(res, 401, 'authentication_error', credential === undefined
         ? 'Patchbay needs its key: send it as "x-api-key" or "Authorization: Bearer" (ANTHROPIC_AUTH_TOKEN; see `patchbay env`)'
@@ -110,7 +114,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     const controller = new AbortController();
     // A client that goes away must not leave an upstream generation running (and billing).
     res.on('close', () => { if (!res.writableFinished) controller.abort(); });
-    if (path === '/messages') await handleMessages(deps!, req, res, raw, query, controller.signal);
+    if (path === '/messages') await handleMessages(deps!, req, res, raw, query, controller.signal, caller);
     else await handleCountTokens(deps!, req, res, raw, query, controller.signal);
   }
 

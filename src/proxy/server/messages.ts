@@ -81,7 +81,12 @@ function missingKey(target: UpstreamTarget): string | undefined {
   return needsKey ? `provider "${provider.name}" has no API key: set ${variable} (or name where the key is with "apiKey" or "apiKeyEnv" in the config) before starting Patchbay` : undefined;
 }
 
-export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, res: ServerResponse, raw: Buffer, query: string, signal: AbortSignal): Promise<void> {
+/**
+ * `caller`: the client the credential names. A client token's name is the client, whatever the
+ * headers say (one client cannot book its usage on another); the shared token proves nothing
+ * more than "one of the user's programs", so its requests keep the name the client gives.
+ */
+export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, res: ServerResponse, raw: Buffer, query: string, signal: AbortSignal, caller?: string): Promise<void> {
   const startedAt = performance.now();
   const parsed = parseMessagesRequest(raw, checkOptions(req, true));
   if (typeof parsed === 'string') { sendError(res, 400, 'invalid_request_error', parsed); return; }
@@ -133,7 +138,7 @@ export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, r
   };
 
   const outcome = await callWithFallbacks({ upstream: deps.upstream, retry: deps.settings.retry, rateLimiter: deps.ops.rateLimiter }, plan);
-  const client = clientName(req);
+  const client = caller !== undefined && caller !== 'default' ? caller : clientName(req);
   const record = (target: UpstreamTarget | undefined, delivery: Delivery): void => {
     if (!deps.ops.usage) return;
     const { usage } = delivery;

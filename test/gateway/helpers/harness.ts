@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { ClientResolver } from '../../../src/auth/client-store.js';
 import type { ScopedServer, ServerEntry } from '../../../src/config/types.js';
 import { createHub, type HubOptions } from '../../../src/hub/index.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../../src/gateway/index.js';
@@ -45,13 +46,15 @@ export interface StartOptions {
   startHub?: boolean;
   /** Extra Host values the gateway accepts (a relay in front of it on another port). */
   allowedHosts?: string[];
+  /** Per-client tokens (src/auth/client-store.ts). */
+  clients?: ClientResolver;
 }
 
 export async function startGateway(servers: ScopedServer[], options: StartOptions = {}): Promise<Running> {
   const hub = createHub({ servers, ping: { intervalMs: 0 }, ...options.hub });
   if (options.startHub !== false) await hub.start();
   const gateway = createGateway({ hub, maxBodyBytes: options.maxBodyBytes, ...options.gateway });
-  const http = await gateway.serveHttp({ host: '127.0.0.1', port: 0, token: options.token, allowedHosts: options.allowedHosts });
+  const http = await gateway.serveHttp({ host: '127.0.0.1', port: 0, token: options.token, clients: options.clients, allowedHosts: options.allowedHosts });
   return {
     gateway,
     http,

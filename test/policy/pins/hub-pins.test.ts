@@ -15,7 +15,7 @@ import { createPinGuard, QUARANTINED, type PinGuard } from '../../../src/policy/
 import { openPinStore, type PinStore } from '../../../src/policy/pins/store.js';
 import type { AuditEvent } from '../../../src/policy/audit-sink.js';
 import { fakeClient, testHub, waitFor } from '../../hub/helpers.js';
-import { fixtureServer, stateFile } from '../helpers.js';
+import { fixtureServer, stateFile } from '../fixture-servers.js';
 
 let running: { hub: ReturnType<typeof testHub>; guard: PinGuard; stores: PinStore[] } | undefined;
 afterEach(async () => {

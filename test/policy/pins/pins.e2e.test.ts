@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATCHBAY_BIN, runCli } from '../../helpers/cli.js';
-import { POLICY_FIXTURES } from '../helpers.js';
+import { POLICY_FIXTURES } from '../fixture-servers.js';
 
 async function until<T>(check: () => Promise<T> | T): Promise<NonNullable<T>> {
   for (;;) {

@@ -11,7 +11,7 @@ import { createPinGuard } from '../../../src/policy/pins/guard.js';
 import { openPinStore } from '../../../src/policy/pins/store.js';
 import { entrySecrets } from '../../../src/policy/scan/redact.js';
 import { fakeClient, testHub } from '../../hub/helpers.js';
-import { fixtureServer } from '../helpers.js';
+import { fixtureServer } from '../fixture-servers.js';
 
 const TOKEN = 'sk-Live-9Zx8Yw7Vu6Ts5Rq4';
 let stop: (() => Promise<void>) | undefined;

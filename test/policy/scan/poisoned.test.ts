@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scanCatalog, type Finding, type ScanCheck, type ScanLevel } from '../../../src/policy/scan/index.js';
-import { fixtureServer, listsOf } from '../helpers.js';
+import { fixtureServer, listsOf } from '../fixture-servers.js';
 
 type Expect = [check: ScanCheck, level: ScanLevel];
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ScopedServer } from '../../../src/config/types.js';
 import { scanCatalog } from '../../../src/policy/scan/index.js';
-import { listsOf } from '../helpers.js';
+import { listsOf } from '../fixture-servers.js';
 
 const bin = (pkg: string) => fileURLToPath(new URL(`../../../node_modules/@modelcontextprotocol/${pkg}/dist/index.js`, import.meta.url));
 const server = (name: string, args: string[]): ScopedServer => ({ name, scope: 'user', file: join(tmpdir(), '.claude.json'), entry: { command: process.execPath, args } });

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
-import { POLICY_FIXTURES } from '../helpers.js';
+import { POLICY_FIXTURES } from '../fixture-servers.js';
 
 function workspace(servers: Record<string, string>, serverEnv: Record<string, Record<string, string>> = {}) {
   const root = mkdtempSync(join(process.env.HOME!, 'scan-'));
