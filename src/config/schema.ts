@@ -42,6 +42,8 @@ const patchbayOptionShape = {
     denyTools: z.array(z.string(), { error: 'must be an array of tool names' }).optional(),
     prefix: z.string({ error: 'must be a string' }).optional(),
     timeoutMs: z.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').optional(),
+    /** For tools no permission rule names (src/policy/rules/); read from config.json's `servers.<name>`. */
+    defaultMode: z.enum(['allow', 'ask', 'deny'], { error: 'must be "allow", "ask" or "deny"' }).optional(),
     protocol: z.enum(['auto', '2026-07-28', '2025-11-25'], { error: 'must be "auto", "2026-07-28" or "2025-11-25"' }).optional(),
     secrets: secretsPolicySchema.optional(),
     pinning: z.enum(['trust-new', 'strict', 'off'], { error: 'must be "trust-new", "strict" or "off"' }).optional(),

@@ -27,6 +27,8 @@ export interface PatchbayEntryOptions {
   prefix?: string;
   /** Per-call timeout in milliseconds. */
   timeoutMs?: number;
+  /** For tools no permission rule names: allow, ask or deny (src/policy/rules/). */
+  defaultMode?: 'allow' | 'ask' | 'deny';
   /**
    * Which protocol era to speak to this server: `auto` (default; http probes 2026-07-28's
    * server/discover and falls back to initialize, stdio and sse initialize), `2026-07-28`

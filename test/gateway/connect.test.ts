@@ -76,7 +76,7 @@ describe('patchbay connect / disconnect', () => {
     expect(data.numStartups).toBe(9);
     expect(data.projects[project].allowedTools).toEqual(['x']);
     expect(data.mcpServers.keep).toEqual({ type: 'stdio', command: 'node', args: ['k.js'], env: {} });
-    expect(data.mcpServers.patchbay).toMatchObject({ type: 'stdio', command: process.execPath, args: [PATCHBAY_BIN, 'gateway', '--stdio', '--for', 'claude-code'], patchbay: { disabled: true } });
+    expect(data.mcpServers.patchbay).toMatchObject({ type: 'stdio', command: process.execPath, args: [PATCHBAY_BIN, 'gateway', '--stdio', '--for', 'claude-code', '--client', 'claude-code'], patchbay: { disabled: true } });
     expect((await runCli(['disconnect', 'claude-code'], { cwd: project })).code).toBe(0);
     expect(read(claudeJsonPath()).mcpServers).toEqual({ keep: { type: 'stdio', command: 'node', args: ['k.js'], env: {} } });
   });

@@ -28,7 +28,9 @@ describe('approvals through the calling client and the queue', () => {
   beforeAll(async () => {
     writeConfig({
       permissions: { deny: ['mcp__files__write_file(path:~/.ssh/**)', 'mcp__files__delete_all(client:cursor)', 'mcp__files__review(client:cursor)'], approvals: { timeoutSeconds: 60 } },
-      servers: { files: { defaultMode: 'ask' } },
+      // The secrets guard would block the planted key before anyone is asked; here it only logs,
+      // so the approval question itself can be checked for masking.
+      servers: { files: { defaultMode: 'ask', secrets: { arguments: 'log' } } },
     });
     world = await startPolicyWorld(['cursor', 'vscode']);
   });
