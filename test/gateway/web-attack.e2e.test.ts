@@ -84,7 +84,8 @@ describe('a web page against `patchbay up --no-auth` with the real filesystem se
 
   it('answers a POST that is not application/json with 415 (without Origin, from a loopback page, or an untyped Blob), writing nothing', async () => {
     const target = join(dir, 'text-plain.txt');
-    for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3000' }, {}, { 'content-type': 'multipart/form-data; boundary=x' }]) {
+    const cases: Array<Record<string, string>> = [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:3000' }, {}, { 'content-type': 'multipart/form-data; boundary=x' }];
+    for (const headers of cases) {
       const r = await raw(up.port, 'POST', '/mcp', { ...MODERN_HEADERS, ...headers }, writeFileCall(target, 'x'));
       expect(r.status, JSON.stringify(headers)).toBe(415);
       expect(JSON.parse(r.body).error.message).toContain('Content-Type: application/json');

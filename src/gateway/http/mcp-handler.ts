@@ -12,17 +12,18 @@ import type { Dispatcher } from '../dispatcher.js';
 import { toRpcError } from '../dispatcher.js';
 import type { EventFanout } from '../events.js';
 import {
-  classify,
+  answerMessage,
   errorResponse,
   INVALID_REQUEST,
   notificationMessage,
-  PARSE_ERROR,
   resultResponse,
   TRANSPORT_ERROR,
   UNSUPPORTED_PROTOCOL_VERSION,
   type JsonRpcRequest,
   type JsonRpcResponse,
+  type ResponseId,
 } from '../jsonrpc.js';
+import { parseClientMessage } from '../parse-message.js';
 import { ALL_VERSIONS, MODERN_VERSION, readEnvelope, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
@@ -88,15 +89,15 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     hub.closeSession(session.id);
   }
 
-  function serve(session: Session, request: JsonRpcRequest, res: ServerResponse, canStream: boolean): void {
+  function serve(session: Session, request: JsonRpcRequest, res: ServerResponse, canStream: boolean, id: ResponseId): void {
     // Only legacy sessions resume (2026-07-28 has no session to resume in: README).
     const replay = session.era === 'legacy' ? streams.replayOf(session.id) : undefined;
     const exchange = createExchange(res, canStream, undefined, replay, replay && streams.settings);
     dispatcher.call(session, request, exchange).then(
-      (result) => exchange.finish(resultResponse(request.id, result)),
+      (result) => exchange.finish(answerMessage(id, result)),
       (error: unknown) => {
         const e = toRpcError(error);
-        exchange.finish(errorResponse(request.id, e.code, e.message, e.data));
+        exchange.finish(errorResponse(id, e.code, e.message, e.data));
       },
     );
   }
@@ -134,23 +135,15 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   }
 
   function handlePost(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(body.toString('utf8'));
-    } catch {
-      sendJson(res, 400, errorResponse(null, PARSE_ERROR, 'Parse error: the body is not valid JSON'));
+    const parsed = parseClientMessage(body.toString('utf8'));
+    if (parsed.kind === 'error') {
+      sendJson(res, 400, errorResponse(parsed.id, parsed.code, parsed.error));
       return;
     }
-    if (Array.isArray(message)) {
-      sendJson(res, 400, errorResponse(null, INVALID_REQUEST, 'JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request'));
-      return;
-    }
-    const kind = classify(message);
-    if (kind === 'invalid') {
-      sendJson(res, 400, errorResponse(null, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 request, notification or response'));
-      return;
-    }
+    const { kind, message } = parsed;
     const msg = message as JsonRpcRequest;
+    /** What answers carry as the id: the request's, digit for digit (parse-message.ts). */
+    const replyId = parsed.kind === 'request' ? parsed.id : null;
     const accept = req.headers.accept;
     const canStream = accept === undefined || accept.includes('text/event-stream') || accept.includes('*/*');
     const envelope = kind === 'response' ? undefined : readEnvelope(msg.params);
@@ -163,13 +156,13 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       }
       if (envelope.protocolVersion !== MODERN_VERSION) {
         const supported = { supported: ALL_VERSIONS, requested: envelope.protocolVersion };
-        sendJson(res, 400, errorResponse(msg.id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${envelope.protocolVersion}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, supported));
+        sendJson(res, 400, errorResponse(replyId, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${envelope.protocolVersion}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, supported));
         return;
       }
       const session = createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`);
       session.clientCapabilities = envelope.clientCapabilities;
       if (msg.method === 'subscriptions/listen') listen(session, msg, res);
-      else serve(session, msg, res, canStream);
+      else serve(session, msg, res, canStream, replyId);
       return;
     }
 
@@ -178,28 +171,28 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const result = dispatcher.initialize(session, msg.params);
       sessions.add(session);
       streams.begin(session);
-      sendJson(res, 200, resultResponse(msg.id, result), { 'mcp-session-id': session.id });
+      sendJson(res, 200, resultResponse(replyId, result), { 'mcp-session-id': session.id });
       return;
     }
     if (sessionId === undefined) {
       // A legacy client that skipped initialize, or a modern one that left out its envelope.
       if (kind === 'request' && (msg.method === 'ping' || msg.method === 'server/discover')) {
-        serve(createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`), msg, res, false);
+        serve(createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`), msg, res, false, replyId);
         return;
       }
-      sendJson(res, 400, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first), or use protocol 2026-07-28 with its _meta envelope'));
+      sendJson(res, 400, errorResponse(replyId, TRANSPORT_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first), or use protocol 2026-07-28 with its _meta envelope'));
       return;
     }
     const session = sessions.get(sessionId);
     if (session !== undefined) session.lastSeen = Date.now();
     if (session === undefined) {
       // Spec: 404 tells the client its session is gone and it must initialize again.
-      sendJson(res, 404, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, 'Session not found: it ended or the gateway restarted; initialize a new session'));
+      sendJson(res, 404, errorResponse(replyId, TRANSPORT_ERROR, 'Session not found: it ended or the gateway restarted; initialize a new session'));
       return;
     }
     const version = req.headers['mcp-protocol-version'];
     if (typeof version === 'string' && !ALL_VERSIONS.includes(version)) {
-      sendJson(res, 400, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, `Bad Request: unsupported MCP-Protocol-Version ${version}; supported: ${ALL_VERSIONS.join(', ')}`));
+      sendJson(res, 400, errorResponse(replyId, TRANSPORT_ERROR, `Bad Request: unsupported MCP-Protocol-Version ${version}; supported: ${ALL_VERSIONS.join(', ')}`));
       return;
     }
     if (kind === 'notification') {
@@ -209,7 +202,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       dispatcher.answer(session, message as JsonRpcResponse);
       res.writeHead(202).end();
     } else {
-      serve(session, msg, res, canStream);
+      serve(session, msg, res, canStream, replyId);
     }
   }
 
@@ -222,8 +215,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const sessionId = req.headers[SESSION_HEADER] as string | undefined;
     const session = sessionId === undefined ? undefined : sessions.get(sessionId);
     if (session === undefined) {
-      if (sessionId === undefined) res.writeHead(405, { allow: 'POST' }).end();
-      else sendJson(res, 404, errorResponse(null, TRANSPORT_ERROR, 'Session not found'));
+      // Spec 2025-11-25 (transports): 405 when there is no stream to offer at this point; the body says why.
+      if (sessionId === undefined) sendJson(res, 405, errorResponse(null, TRANSPORT_ERROR, 'Method Not Allowed: GET /mcp opens the event stream of a session and needs its Mcp-Session-Id header (send initialize first); 2026-07-28 clients use POST subscriptions/listen instead'), { allow: 'POST, DELETE' });
+      else sendJson(res, 404, errorResponse(null, TRANSPORT_ERROR, 'Session not found: it ended or the gateway restarted; initialize a new session'));
       return;
     }
     const lastEventId = req.headers['last-event-id'];
@@ -269,7 +263,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       } else if (method === 'DELETE') {
         handleDelete(req, res);
       } else {
-        res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
+        sendJson(res, 405, errorResponse(null, TRANSPORT_ERROR, `Method Not Allowed: ${String(method).slice(0, 20)} /mcp; the endpoint takes POST (messages), GET (a session's event stream) and DELETE (end a session)`), { allow: 'GET, POST, DELETE' });
       }
     },
     closeAll() {
