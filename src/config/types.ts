@@ -19,6 +19,8 @@ export interface PatchbayEntryOptions {
   prefix?: string;
   /** Per-call timeout in milliseconds. */
   timeoutMs?: number;
+  /** stdio: the largest message (one stdout line) taken from the server, in MiB (default 32). */
+  maxMessageMb?: number;
 }
 
 interface EntryBase {

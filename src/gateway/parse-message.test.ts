@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorResponse, RawId, resultResponse } from './jsonrpc.js';
-import { parseClientMessage, tooDeepAt, topLevelNumberText } from './parse-message.js';
+import { topLevelScalar } from '../hub/json-scan.js';
+import { parseClientMessage, tooDeepAt } from './parse-message.js';
 
 describe('parseClientMessage', () => {
   it('keeps the text of an id JSON.parse cannot hold, and only then', () => {
@@ -17,8 +18,10 @@ describe('parseClientMessage', () => {
 
   it('finds the top-level member, not one nested or inside a string', () => {
     const text = '{"params":{"id":1,"s":"\\"id\\":2"},"x":"{\\"id\\":3","id" : -98765432109876543210}';
-    expect(topLevelNumberText(text, 'id')).toBe('-98765432109876543210');
-    expect(topLevelNumberText('{"a":[{"id":1}]}', 'id')).toBeUndefined();
+    expect(topLevelScalar(text, 'id')).toBe('-98765432109876543210');
+    expect(topLevelScalar('{"a":[{"id":1}]}', 'id')).toBeUndefined();
+    expect(topLevelScalar('{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"xxxx', 'method')).toBe('"notifications/message"');
+    expect(topLevelScalar('{"jsonrpc":"2.0","id":"a\\"b","res', 'id')).toBe('"a\\"b"');
   });
 
   it('refuses what is not JSON-RPC 2.0 with a reason', () => {

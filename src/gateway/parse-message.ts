@@ -21,6 +21,7 @@ import {
   type JsonRpcResponse,
   type ResponseId,
 } from './jsonrpc.js';
+import { topLevelScalar } from '../hub/json-scan.js';
 
 /** Deeper than any tool argument a person writes; far below what JSON.stringify can recurse. */
 export const MAX_DEPTH = 256;
@@ -77,47 +78,8 @@ function echoableId(m: Record<string, unknown>, text: string): ResponseId {
 
 function exactId(id: string | number, text: string): string | number | RawId {
   if (typeof id === 'string' || Number.isSafeInteger(id)) return id;
-  const json = topLevelNumberText(text, 'id');
-  return json === undefined ? id : new RawId(json, id);
-}
-
-const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-
-/** The JSON text of a number member of the top-level object (`"id": 1234…`), by a string-aware scan. */
-export function topLevelNumberText(text: string, key: string): string | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      const start = i + 1;
-      i = endOfString(text, i);
-      if (depth !== 1) continue;
-      let j = i + 1;
-      while (isSpace(text.charCodeAt(j))) j++;
-      if (text.charCodeAt(j) !== 0x3a /* : */ || text.slice(start, i) !== key) continue;
-      j++;
-      while (isSpace(text.charCodeAt(j))) j++;
-      NUMBER.lastIndex = j;
-      const match = NUMBER.exec(text);
-      return match?.[0];
-    }
-    if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return undefined;
-}
-
-function endOfString(text: string, quote: number): number {
-  for (let i = quote + 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c /* \ */) i++;
-    else if (c === 0x22) return i;
-  }
-  return text.length;
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+  const json = topLevelScalar(text, 'id');
+  return json === undefined || json.startsWith('"') ? id : new RawId(json, id);
 }
 
 /** Where `root` first goes deeper than MAX_DEPTH (`params.arguments.a.a…`), or undefined. */

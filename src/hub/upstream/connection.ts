@@ -91,7 +91,7 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   const redact = createRedactor(secretValuesOf(expanded));
   let link: UpstreamLink;
   try {
-    link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options) : httpLink(expanded, options);
+    link = isStdioEntry(expanded) ? stdioLink(name, expanded, env, redact, options) : httpLink(expanded, options);
   } catch (error) {
     // new URL() on a malformed url: nothing was started.
     const exit: UpstreamExit = { stderrTail: [], nonJsonLines: [], error: redactError(error, redact) };
@@ -122,8 +122,11 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   }
 }
 
-function stdioLink(entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions): UpstreamLink {
+function stdioLink(name: string, entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions): UpstreamLink {
+  const maxMessageMb = entry.patchbay?.maxMessageMb;
   const transport = createStdioTransport({
+    serverName: name,
+    ...(maxMessageMb !== undefined ? { maxMessageBytes: Math.floor(maxMessageMb * 1024 * 1024) } : {}),
     command: entry.command,
     args: entry.args ?? [],
     cwd: options.cwd,

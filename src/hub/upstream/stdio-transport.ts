@@ -11,9 +11,10 @@
  * POSIX so that signals also reach what it started (`npx` → node, `uv run` → python).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import { deserializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import { createLineSplitter, type OversizedLine } from './line-splitter.js';
 import { createLineTail } from './line-tail.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, formatMiB, identifyOversized, raiseHint } from './oversized.js';
 import type { Redactor } from './redact.js';
 import { trackChild, untrackChild } from './child-registry.js';
 import { killProcessGroup } from '../../process-group.js';
@@ -29,6 +30,10 @@ export interface StdioTransportOptions {
   closeGraceMs?: number;
   stderrTailLines?: number;
   nonJsonTailLines?: number;
+  /** The largest stdout message (one line) accepted; a larger one is dropped and answered with an error (oversized.ts). */
+  maxMessageBytes?: number;
+  /** The server's name, for the error a caller reads. */
+  serverName?: string;
 }
 
 export interface StdioFacts {
@@ -46,14 +51,15 @@ export interface StdioTransport extends Transport {
   readonly exited: Promise<void>;
 }
 
-/** One message larger than this with no newline is a broken server, not a big result. */
-const MAX_PENDING_CHARS = 64 * 1024 * 1024;
+/** A stderr line is for people: past this it is cut (the tail keeps 2,000 characters anyway). */
+const MAX_STDERR_LINE_BYTES = 64 * 1024;
 
 export function createStdioTransport(options: StdioTransportOptions): StdioTransport {
   const grace = options.closeGraceMs ?? 2_000;
   const stderrTail = createLineTail(options.stderrTailLines ?? 50);
   const nonJson = createLineTail(options.nonJsonTailLines ?? 20);
   const log = options.log;
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   let child: ChildProcess | undefined;
   let exitCode: number | null | undefined;
   let signal: string | null | undefined;
@@ -109,15 +115,13 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
           finish();
         });
         proc.stdin?.on('error', (error) => log?.('debug', `stdin: ${error.message}`));
-        readLines(proc.stdout!, onStdoutLine, (error) => {
-          transport.onerror?.(error);
-          void transport.close();
-        });
-        readLines(proc.stderr!, (line) => {
+        readLines(proc.stdout!, maxMessageBytes, onStdoutLine, onOversizedMessage);
+        const onStderrLine = (line: string) => {
           const clean = options.redact(line);
           stderrTail.push(clean);
           log?.('info', `stderr: ${clean}`);
-        });
+        };
+        readLines(proc.stderr!, MAX_STDERR_LINE_BYTES, onStderrLine, (line) => onStderrLine(`${line.head}… (a line of ${line.bytes} bytes, cut)`));
       });
     },
     async send(message: JSONRPCMessage) {
@@ -201,28 +205,34 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     else report();
   }
 
-  function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void, onOverflow?: (e: Error) => void) {
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    stream.on('data', (chunk: Buffer) => {
-      pending += decoder.write(chunk);
-      let start = 0;
-      let newline: number;
-      while ((newline = pending.indexOf('\n', start)) !== -1) {
-        const end = newline > start && pending.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-        onLine(pending.slice(start, end));
-        start = newline + 1;
-      }
-      pending = start === 0 ? pending : pending.slice(start);
-      if (pending.length > MAX_PENDING_CHARS) {
-        pending = '';
-        onOverflow?.(new Error(`the server wrote more than ${MAX_PENDING_CHARS} characters without a newline`));
-      }
-    });
-    stream.on('end', () => {
-      const rest = pending + decoder.end();
-      if (rest) onLine(rest);
-    });
+  function readLines(stream: NodeJS.ReadableStream, maxLineBytes: number, onLine: (line: string) => void, onOversized: (line: OversizedLine) => void) {
+    const splitter = createLineSplitter({ maxLineBytes, onLine, onOversized });
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    stream.on('end', () => splitter.end());
+  }
+
+  /**
+   * A message over the limit was dropped unread (line-splitter.ts). Say so in the server's log
+   * and to whoever waits for it: the request it answers fails now, naming the limit and the
+   * setting that raises it, instead of timing out; a request from the server gets an error.
+   */
+  function onOversizedMessage(line: OversizedLine): void {
+    const what = identifyOversized(line);
+    const size = formatMiB(line.bytes);
+    const limit = formatMiB(maxMessageBytes);
+    const who = options.serverName ? `Server "${options.serverName}"` : 'The server';
+    const text = `${who} sent a message of ${size}${what.method ? ` (${what.method})` : ''}, over Patchbay's ${limit} limit for one message from this server; it was dropped. ${raiseHint(line.bytes)}.`;
+    if (what.kind === 'response' && what.id !== undefined) {
+      log?.('error', `${text} The request it answered (id ${JSON.stringify(what.id)}) gets this error.`);
+      const error = { jsonrpc: '2.0', id: what.id, error: { code: -32603, message: text, data: { limit: maxMessageBytes, bytes: line.bytes } } };
+      inbox.push(error as JSONRPCMessage);
+      if (!pumping) void pump();
+    } else if (what.kind === 'request' && what.id !== undefined) {
+      log?.('error', `${text} It was a request; the server gets an error answer.`);
+      void transport.send({ jsonrpc: '2.0', id: what.id, error: { code: -32600, message: `Message too large for Patchbay: ${size} is over the ${limit} limit` } } as JSONRPCMessage).catch(() => undefined);
+    } else {
+      log?.('error', what.kind === 'notification' ? text : `${text} Its id could not be read, so a request waiting for it ends at its timeout.`);
+    }
   }
 
   return transport;
