@@ -11,6 +11,7 @@
 import { UriTemplate } from '@modelcontextprotocol/client';
 import type { PatchbayEntryOptions } from '../config/types.js';
 import type { GuardedItem, GuardedKind } from './guard.js';
+import { capDefinition } from './definition-size.js';
 import { namespacedName } from './names.js';
 
 type Item = Record<string, unknown> & { name: string };
@@ -51,6 +52,8 @@ export interface Catalog {
   serverForTemplate(uriTemplate: string): string | undefined;
   /** Per server, the collisions that withheld some of its items. */
   problems: Map<string, string[]>;
+  /** Per server, tool definitions cut or withheld for size (definition-size.ts). */
+  oversized: Map<string, string[]>;
   /** The same items with the server and upstream name of each, for guards (guard.ts). */
   entries: Record<GuardedKind, GuardedItem[]>;
 }
@@ -105,12 +108,15 @@ export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
   const resourceCandidates: Candidate<ResourceItem>[] = [];
   const templateCandidates: Candidate<TemplateItem>[] = [];
 
+  const oversized = new Map<string, string[]>();
   for (const { server, options, lists } of inputs) {
     const prefix = options.prefix ?? server;
     for (const tool of lists.tools) {
       if (!isToolAllowed(options, tool.name)) continue;
       const key = namespacedName(prefix, tool.name);
-      toolCandidates.push({ key, server, upstream: tool.name, item: { ...tool, name: key } });
+      const sized = capDefinition({ ...tool, name: key }, server);
+      if (sized.note !== undefined) oversized.set(server, [...(oversized.get(server) ?? []), sized.note]);
+      if (sized.item !== undefined) toolCandidates.push({ key, server, upstream: tool.name, item: sized.item });
     }
     for (const prompt of lists.prompts) {
       const key = namespacedName(prefix, prompt.name);
@@ -160,6 +166,7 @@ export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
     },
     serverForTemplate: (uriTemplate) => templateOwners.get(uriTemplate),
     problems,
+    oversized,
   };
 }
 

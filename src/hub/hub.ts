@@ -110,12 +110,21 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
 
   function rebuild(kinds: readonly ListKind[]): void {
     const before = catalog.problems;
+    const oversizedBefore = catalog.oversized;
     catalog = buildCatalog(
       [...records.values()].map((r) => ({ server: r.server.name, options: r.server.entry.patchbay ?? {}, lists: r.lists })),
     );
     for (const [server, problems] of catalog.problems) {
       const old = before.get(server) ?? [];
       for (const problem of problems) if (!old.includes(problem)) logs.hub.log('warn', problem);
+    }
+    for (const [server, notes] of catalog.oversized) {
+      const old = oversizedBefore.get(server) ?? [];
+      for (const note of notes) {
+        if (old.includes(note)) continue;
+        logs.hub.log('warn', note);
+        records.get(server)?.log.log('warn', note);
+      }
     }
     // Tell clients only when what they would list differs: a server starting with no prompts
     // must not make every session re-fetch prompts/list (with 10,000 sessions that adds up).

@@ -2,7 +2,8 @@
  * A stdio server that writes one huge line (issue 9, item 17). Its size is capped per server
  * (`patchbay.maxMessageMb`): an answer over the cap is dropped unread, the call it answered fails
  * at once with an error naming the limit and the setting, the server's log says so, and the
- * server and every other client go on. Under the cap, a 20 MB answer arrives intact.
+ * server and every other client go on. Under the cap, a 20 MB answer arrives intact. A tool
+ * definition is capped in the catalog too: a 20 MB description lists cut, saying so.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +28,11 @@ describe('a stdio server that writes one huge line', () => {
   const readLog = () => readFileSync(join(logDir, 'mcp-server-capped.log'), 'utf8');
   beforeAll(async () => {
     running = await startGateway(
-      [stdioServer('capped', BIG_SERVER, { patchbay: { maxMessageMb: 1 } }), stdioServer('open', BIG_SERVER)],
+      [
+        stdioServer('capped', BIG_SERVER, { patchbay: { maxMessageMb: 1 } }),
+        stdioServer('open', BIG_SERVER),
+        stdioServer('wordy', BIG_SERVER, { env: { BIG_TOOL_DESCRIPTION_BYTES: String(20 * MB) } }),
+      ],
       { hub: { logDir } },
     );
   });
@@ -55,6 +60,20 @@ describe('a stdio server that writes one huge line', () => {
     expect(await c.callTool({ name: 'capped__big_log', arguments: { bytes: 2 * MB } })).toMatchObject({ content: [{ type: 'text', text: 'logged' }] });
     const log = await waitFor(() => readLog().match(/notifications\/message\), over/) && readLog());
     expect(log).toContain('sent a message of 2 MiB (notifications/message), over Patchbay\'s 1 MiB limit');
+    await c.close();
+  });
+
+  it('lists a tool with a 20 MB description cut to the per-definition cap, still callable, with a log line', async () => {
+    const c = await client(running.url, 'lister');
+    const tool = (await c.listTools()).tools.find((t) => t.name === 'wordy__wordy')!;
+    expect(JSON.stringify(tool).length).toBeLessThanOrEqual(64 * 1024);
+    expect(tool.description).toMatch(/^Use this tool for everything\. w+ … \[cut by Patchbay: this definition was \d+ KiB, over its 64 KiB limit per tool\]$/);
+    expect(await c.callTool({ name: 'wordy__wordy', arguments: {} })).toMatchObject({ content: [{ type: 'text', text: 'wordy' }] });
+    const log = await waitFor(() => {
+      const text = readFileSync(join(logDir, 'mcp-server-wordy.log'), 'utf8');
+      return text.includes('its description is cut') && text;
+    });
+    expect(log).toContain('Tool "wordy__wordy" of "wordy": its definition is');
     await c.close();
   });
 
