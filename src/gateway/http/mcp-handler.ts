@@ -28,6 +28,7 @@ import { ALL_VERSIONS, MODERN_VERSION, readEnvelope, SUBSCRIPTION_ID_META_KEY } 
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
+import { createOutbox, type Outbox, type OutboxOptions } from './outbox.js';
 import { createSessionStreams, type ResumeOptions, type SessionStreams } from './session-streams.js';
 import { sseMessage } from './sse.js';
 
@@ -47,6 +48,8 @@ export interface McpHandlerOptions {
   resume?: Partial<ResumeOptions>;
   /** One line per event worth telling the operator (a stream not resumed, an unknown Last-Event-ID). */
   log?: (line: string) => void;
+  /** Limits on what is held for clients that do not read (outbox.ts). */
+  outbox?: Omit<OutboxOptions, 'log'>;
 }
 
 export interface McpHandler {
@@ -55,6 +58,8 @@ export interface McpHandler {
   closeAll(): void;
   /** Legacy sessions' SSE streams and replay buffers (diagnostics and tests). */
   readonly streams: SessionStreams;
+  /** What is held for clients that are slow to read their answers (diagnostics and tests). */
+  readonly outbox: Outbox;
 }
 
 const SESSION_HEADER = 'mcp-session-id';
@@ -64,7 +69,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   /** Open long-lived streams, with the message that ends each gracefully (listen streams). */
   const openStreams = new Map<ServerResponse, string | undefined>();
   let modernCounter = 0;
-  const streams = createSessionStreams({ resume: options.resume, dispatcher, log: options.log ?? (() => undefined) });
+  const log = options.log ?? (() => undefined);
+  const outbox = createOutbox({ ...options.outbox, log });
+  const streams = createSessionStreams({ resume: options.resume, dispatcher, outbox, log });
   // Clients that vanish without DELETE (crashed hosts, closed laptops) would otherwise keep
   // their sessions forever; the spec lets a server end a session at any time (the client then
   // gets 404 and initializes again).
@@ -92,7 +99,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   function serve(session: Session, request: JsonRpcRequest, res: ServerResponse, canStream: boolean, id: ResponseId): void {
     // Only legacy sessions resume (2026-07-28 has no session to resume in: README).
     const replay = session.era === 'legacy' ? streams.replayOf(session.id) : undefined;
-    const exchange = createExchange(res, canStream, undefined, replay, replay && streams.settings);
+    const exchange = createExchange(res, canStream, undefined, outbox, replay, replay && streams.settings);
     dispatcher.call(session, request, exchange).then(
       (result) => exchange.finish(answerMessage(id, result)),
       (error: unknown) => {
@@ -104,7 +111,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
 
   function listen(session: Session, request: JsonRpcRequest, res: ServerResponse): void {
     const filter = (request.params?.notifications ?? {}) as Record<string, unknown>;
-    const stream = openEventStream(res);
+    const stream = openEventStream(res, outbox);
     // SEP-2575: a server that ends a subscription on purpose answers the listen request.
     openStreams.set(res, resultResponse(request.id, { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META_KEY]: request.id } }));
     const listener = { sessionId: session.id, subscriptionId: request.id, filter, sink: stream };
@@ -274,5 +281,6 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       dispatcher.modern.abortAll();
     },
     streams,
+    outbox,
   };
 }

@@ -6,12 +6,14 @@
  * searched it from the start again: a 20 MB line in 64 KiB chunks cost ~320 scans of up to
  * 20 MB, and the hub sat at 100% CPU for seconds — bench/hub/stdio-lines.mjs.)
  *
- * Lines are split on bytes and decoded whole: a newline byte never occurs inside a multi-byte
- * UTF-8 sequence, so no decoder state crosses a line. A line longer than `maxLineBytes` is never
+ * Lines are split on bytes: a newline byte never occurs inside a multi-byte UTF-8 sequence, so no
+ * decoder state crosses a line. A line longer than `maxLineBytes` is never
  * held: from the moment it crosses the limit its bytes are counted and dropped, keeping only its
  * first and last KiB, which usually hold the JSON-RPC id (stdio-transport.ts answers the
  * request it belonged to with an error).
  */
+
+import { StringDecoder } from 'node:string_decoder';
 
 export interface OversizedLine {
   bytes: number;
@@ -34,6 +36,21 @@ export interface LineSplitter {
 }
 
 const KEEP_BYTES = 1024;
+
+/**
+ * Decodes the chunks of one line piece by piece and joins the strings, instead of concatenating
+ * the bytes first: a 30 MB Buffer.concat is one large malloc, and glibc then raises its mmap
+ * threshold and keeps such blocks in the process after they are freed (RSS that never comes
+ * back); strings live in V8's heap, whose large objects are returned when collected.
+ */
+function join(chunks: Buffer[]): string {
+  const decoder = new StringDecoder('utf8');
+  const strings: string[] = new Array<string>(chunks.length);
+  for (let i = 0; i < chunks.length; i++) strings[i] = decoder.write(chunks[i]!);
+  let line = strings.join('') + decoder.end();
+  if (line.charCodeAt(line.length - 1) === CR) line = line.slice(0, -1);
+  return line;
+}
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
@@ -85,10 +102,11 @@ export function createLineSplitter(options: LineSplitterOptions): LineSplitter {
     hold(piece);
     if (dropping) reportDropped();
     else {
-      const line = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+      const held = parts;
       parts = [];
       size = 0;
-      emit(line);
+      if (held.length === 1) emit(held[0]!);
+      else options.onLine(join(held));
     }
   }
 
@@ -132,7 +150,7 @@ export function createLineSplitter(options: LineSplitterOptions): LineSplitter {
     },
     end() {
       if (dropping) reportDropped();
-      else if (size > 0) emit(Buffer.concat(parts, size));
+      else if (size > 0) options.onLine(join(parts));
       parts = [];
       size = 0;
     },

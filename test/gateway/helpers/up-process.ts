@@ -30,8 +30,9 @@ export function makeProject(servers: Record<string, unknown>): string {
   return project;
 }
 
-export function startUp(project: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<UpProcess> {
-  const child = spawn(process.execPath, [PATCHBAY_BIN, 'up', '--port', '0', ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', ...env } });
+/** `nodeArgs` go to node itself (e.g. --inspect), before the script. */
+export function startUp(project: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<UpProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, PATCHBAY_BIN, 'up', '--port', '0', ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', ...env } });
   const output = { stdout: '', stderr: '' };
   child.stdout.on('data', (d: Buffer) => (output.stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output.stderr += d.toString()));
