@@ -3,6 +3,7 @@
  * where and the fix. Plain text, no colours: it is pasted into issues and chats.
  */
 import type { ConfigProblem } from '../config/registry.js';
+import { CLIENT_CAPABILITY_NAMES } from '../hub/client-capabilities.js';
 import type { DoctorReport, ServerFinding } from './run-doctor.js';
 
 const MARK: Record<string, string> = {
@@ -22,7 +23,10 @@ export function renderReport(report: DoctorReport): string {
   }
   if (report.servers.length > 0) {
     out.push('Servers:');
-    for (const finding of report.servers) out.push(`  ${summaryLine(finding)}`);
+    for (const finding of report.servers) {
+      out.push(`  ${summaryLine(finding)}`);
+      for (const collision of finding.collisions ?? []) out.push(`      ⚠ under \`patchbay up\`: ${collision}`);
+    }
     out.push('');
   }
 
@@ -49,6 +53,8 @@ function summaryLine(finding: ServerFinding): string {
   let status: string;
   if (r.status === 'connected') {
     status = `connected${r.serverName ? ` to ${r.serverName}${r.serverVersion ? ` ${r.serverVersion}` : ''}` : ''}, ${r.toolCount ?? 0} tools`;
+    // The count is for the capabilities Patchbay declares (hub/client-capabilities.ts).
+    if (r.toolCountWithoutCapabilities !== undefined) status += ` (${r.toolCountWithoutCapabilities} for a client without ${CLIENT_CAPABILITY_NAMES.replace(' and ', ' or ')}: the server adapts its list to the client)`;
     if (r.kind === 'non-json-stdout') status += ', but prints non-JSON on stdout';
   } else {
     status = r.reason ?? r.status;

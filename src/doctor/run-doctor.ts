@@ -12,6 +12,7 @@ import { expandEntry, loadRegistry, resolveServers, type ConfigProblem } from '.
 import { redactKnownSecrets, secretValuesOf } from '../config/redact.js';
 import type { ScopedServer } from '../config/types.js';
 import { probeServer, type ProbeResult } from '../hub/probe.js';
+import { probeCollisions } from '../hub/probe-collisions.js';
 import { renderReport } from './render.js';
 
 export interface DoctorOptions {
@@ -35,6 +36,8 @@ export interface ServerFinding {
   logFile: string;
   /** Whether that log exists yet (only once the hub has run the server). */
   logExists: boolean;
+  /** Tools `patchbay up` withholds because another server offers the same name. */
+  collisions?: string[];
 }
 
 export interface DoctorReport {
@@ -69,6 +72,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
 
   const logDir = patchbayPaths().log;
   const results = await Promise.all(servers.map((server) => probeOne(server, timeoutMs, cwd, options.env)));
+  // Claude Desktop's servers are not served by the hub; the others are, side by side.
+  const hubbed = servers.map((s, i) => [s, results[i]!] as const).filter(([s]) => s.scope !== 'claude-desktop');
+  const collisions = probeCollisions(hubbed.map(([s]) => s), hubbed.map(([, r]) => r));
   const findings: ServerFinding[] = servers.map((server, i) => {
     const result = results[i] as ProbeResult;
     const logFile = join(logDir, `mcp-server-${server.name.replace(/[^A-Za-z0-9._@-]/g, '_')}.log`);
@@ -81,6 +87,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       result,
       logFile,
       logExists: existsSync(logFile),
+      ...(server.scope !== 'claude-desktop' && collisions.has(server.name) ? { collisions: collisions.get(server.name) } : {}),
     };
   });
   const report: DoctorReport = {

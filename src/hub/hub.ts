@@ -19,6 +19,7 @@ import { callerOf, createPendingRequests, routeServerRequest } from './server-re
 import { createRouter } from './router.js';
 import { prepareEntry } from './prepare-entry.js';
 import type { CallGuard } from './guard.js';
+import { CLIENT_CAPABILITIES } from './client-capabilities.js';
 
 export interface HubOptions {
   /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
@@ -61,16 +62,14 @@ export interface ServerRecord {
   supervisor: Supervisor | undefined;
   lists: ServerLists;
   log: Logger;
+  /** Set while its first lists are read after a (re)start. */
+  startingUp?: boolean;
+  /**
+   * It changed its tool list while it started, in answer to the client's capabilities (as
+   * server-everything does in oninitialized): the count is the one for Patchbay's capabilities.
+   */
+  toolsAdaptToClient?: boolean;
 }
-
-/**
- * Capabilities Patchbay offers its upstreams as a client: it forwards these requests to the
- * client whose call caused them, and roots/list outside a call to the client whose workspace it
- * serves (server-requests.ts). Roots `listChanged` (MCP 2025-11-25, client/roots): a downstream
- * client's notifications/roots/list_changed reaches the hub through rootsChanged and is sent on
- * to every connected upstream.
- */
-const CLIENT_CAPABILITIES = { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } };
 
 export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attachClients' | 'rootsChanged'>> & { stats(): HubStats; readonly logs: HubLogs } {
   const logs = createHubLogs({ dir: options.logDir, level: options.logLevel, maxBytes: options.logMaxBytes, keep: options.logKeep });
@@ -147,7 +146,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     const toolCount = catalog.tools.filter((t) => catalog.tool(t.name)?.server === name).length;
     const collisions = catalog.problems.get(name);
     const base = record.supervisor?.status() ?? { name, state: 'disabled' as const, transport: transportOf(record.server), restarts: 0 };
-    return { ...base, toolCount, ...(collisions ? { collisions } : {}) };
+    return { ...base, toolCount, ...(collisions ? { collisions } : {}), ...(record.toolsAdaptToClient && base.state === 'ready' ? { toolsAdaptToClient: true } : {}) };
   }
 
   async function refresh(record: ServerRecord, connection: UpstreamConnection, kinds: readonly ListKind[]): Promise<void> {
@@ -167,6 +166,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       'notifications/resources/list_changed': ['resources', 'templates'],
     };
     const kinds = refreshKinds[method];
+    if (kinds && record.startingUp && method === 'notifications/tools/list_changed') record.toolsAdaptToClient = true;
     if (kinds) {
       void refresh(record, connection, kinds).then(() => {
         // A list from a connection that has since died must not resurrect its tools.
@@ -227,8 +227,11 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
         const route = { supervisor: record.supervisor!, pending, log, clients: () => clients };
         connection.onRequest = (method, params, signal) => routeServerRequest(route, method, params, signal);
         record.lists = emptyLists();
+        record.startingUp = true;
+        record.toolsAdaptToClient = false;
         const kinds = Object.keys(connection.capabilities).length > 0 ? offeredKinds(connection.capabilities) : (['tools', 'prompts', 'resources', 'templates'] as const);
         await refresh(record, connection, kinds);
+        record.startingUp = false;
         if (logLevel && connection.capabilities.logging) {
           await connection.request('logging/setLevel', { level: logLevel }).catch(() => undefined);
         }

@@ -22,8 +22,13 @@ export interface UpstreamExit {
   signal?: string | null;
   /** stdio: the last lines the server wrote to stderr (secrets redacted). */
   stderrTail: string[];
-  /** stdio: lines on stdout that were not JSON-RPC (skipped, the connection stays up). */
+  /** stdio: lines on stdout that were not JSON-RPC (skipped, the connection stays up); the last ones. */
   nonJsonLines: string[];
+  /** stdio: the first of them, whatever came after, and how many there were. */
+  firstNonJsonLine?: string;
+  nonJsonCount?: number;
+  /** stdio: text on stdout with no newline yet that is not JSON (a prompt waiting for an answer). */
+  unterminatedStdout?: { head: string; bytes: number };
   /** http/sse: the HTTP status of the failing response, and whether it asked for auth. */
   httpStatus?: number;
   needsAuth?: boolean;

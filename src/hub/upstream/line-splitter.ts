@@ -31,6 +31,11 @@ export interface LineSplitterOptions {
 
 export interface LineSplitter {
   push(chunk: Buffer): void;
+  /**
+   * The start of a line still waiting for its newline (decoded, at most KEEP_BYTES), and how many
+   * bytes it has so far: a prompt such as cmd.exe's "Terminate batch job (Y/N)? " has none.
+   */
+  unterminated(): { head: string; bytes: number } | undefined;
   /** The stream ended: a last line without a newline is delivered too. */
   end(): void;
 }
@@ -147,6 +152,18 @@ export function createLineSplitter(options: LineSplitterOptions): LineSplitter {
       const last = chunk.lastIndexOf(NEWLINE);
       if (last > first) lines(chunk.toString('utf8', first + 1, last));
       hold(chunk.subarray(last + 1));
+    },
+    unterminated() {
+      if (dropping) return { head: dropping.head, bytes: dropping.bytes };
+      if (size === 0) return undefined;
+      const head: Buffer[] = [];
+      let taken = 0;
+      for (const part of parts) {
+        if (taken >= KEEP_BYTES) break;
+        head.push(part.subarray(0, KEEP_BYTES - taken));
+        taken += head[head.length - 1]!.length;
+      }
+      return { head: join(head), bytes: size };
     },
     end() {
       if (dropping) reportDropped();

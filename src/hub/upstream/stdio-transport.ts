@@ -12,7 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { deserializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
-import { createLineSplitter, type OversizedLine } from './line-splitter.js';
+import { createLineSplitter, type LineSplitter, type OversizedLine } from './line-splitter.js';
 import { createLineTail } from './line-tail.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, formatMiB, identifyOversized, raiseHint } from './oversized.js';
 import type { Redactor } from './redact.js';
@@ -40,7 +40,14 @@ export interface StdioFacts {
   exitCode?: number | null;
   signal?: string | null;
   stderrTail: string[];
+  /** The last non-JSON stdout lines (a ring: a flood keeps only its end). */
   nonJsonLines: string[];
+  /** The first non-JSON stdout line, kept whatever followed it (a flood, a hang). */
+  firstNonJsonLine?: string;
+  /** How many non-JSON lines there were. */
+  nonJsonCount?: number;
+  /** Text on stdout still waiting for a newline, when it is not the start of a JSON message (a prompt). */
+  unterminatedStdout?: { head: string; bytes: number };
   error?: Error;
 }
 
@@ -65,6 +72,9 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
   let signal: string | null | undefined;
   let spawnError: Error | undefined;
   let closed = false;
+  let stdoutLines: LineSplitter | undefined;
+  let firstNonJson: string | undefined;
+  let nonJsonCount = 0;
   let resolveExited!: () => void;
   const exited = new Promise<void>((resolve) => (resolveExited = resolve));
 
@@ -74,11 +84,15 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     },
     exited,
     facts() {
+      const pending = stdoutLines?.unterminated();
+      const unterminated = pending && !pending.head.trimStart().startsWith('{') ? { head: options.redact(pending.head), bytes: pending.bytes } : undefined;
       return {
         exitCode,
         signal,
         stderrTail: stderrTail.lines(),
         nonJsonLines: nonJson.lines(),
+        ...(firstNonJson !== undefined ? { firstNonJsonLine: firstNonJson, nonJsonCount } : {}),
+        ...(unterminated ? { unterminatedStdout: unterminated } : {}),
         ...(spawnError ? { error: spawnError } : {}),
       };
     },
@@ -115,7 +129,7 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
           finish();
         });
         proc.stdin?.on('error', (error) => log?.('debug', `stdin: ${error.message}`));
-        readLines(proc.stdout!, maxMessageBytes, onStdoutLine, onOversizedMessage);
+        stdoutLines = readLines(proc.stdout!, maxMessageBytes, onStdoutLine, onOversizedMessage);
         const onStderrLine = (line: string) => {
           const clean = options.redact(line);
           stderrTail.push(clean);
@@ -161,9 +175,7 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     try {
       message = parseMessage(line);
     } catch {
-      const clean = options.redact(line);
-      nonJson.push(clean);
-      log?.('warn', `stdout line is not JSON-RPC, skipped: ${clean}`);
+      recordNonJson(options.redact(line));
       return;
     }
     inbox.push(message);
@@ -205,10 +217,18 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     else report();
   }
 
-  function readLines(stream: NodeJS.ReadableStream, maxLineBytes: number, onLine: (line: string) => void, onOversized: (line: OversizedLine) => void) {
+  function recordNonJson(clean: string): void {
+    nonJson.push(clean);
+    nonJsonCount++;
+    if (firstNonJson === undefined) firstNonJson = clean.length > 2_000 ? `${clean.slice(0, 2_000)}…` : clean;
+    log?.('warn', `stdout line is not JSON-RPC, skipped: ${clean}`);
+  }
+
+  function readLines(stream: NodeJS.ReadableStream, maxLineBytes: number, onLine: (line: string) => void, onOversized: (line: OversizedLine) => void): LineSplitter {
     const splitter = createLineSplitter({ maxLineBytes, onLine, onOversized });
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.on('end', () => splitter.end());
+    return splitter;
   }
 
   /**
@@ -230,8 +250,13 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     } else if (what.kind === 'request' && what.id !== undefined) {
       log?.('error', `${text} It was a request; the server gets an error answer.`);
       void transport.send({ jsonrpc: '2.0', id: what.id, error: { code: -32600, message: `Message too large for Patchbay: ${size} is over the ${limit} limit` } } as JSONRPCMessage).catch(() => undefined);
+    } else if (what.kind === 'notification') {
+      log?.('error', text);
+    } else if (!line.head.trimStart().startsWith('{')) {
+      // Not JSON at all: a flood of garbage is a non-JSON line like any other, only longer.
+      recordNonJson(`${options.redact(line.head.slice(0, 100))}… (${size} without a newline)`);
     } else {
-      log?.('error', what.kind === 'notification' ? text : `${text} Its id could not be read, so a request waiting for it ends at its timeout.`);
+      log?.('error', `${text} Its id could not be read, so a request waiting for it ends at its timeout.`);
     }
   }
 
