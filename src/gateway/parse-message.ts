@@ -85,23 +85,27 @@ function exactId(id: string | number, text: string): string | number | RawId {
 /** Where `root` first goes deeper than MAX_DEPTH (`params.arguments.a.a…`), or undefined. */
 export function tooDeepAt(root: unknown, name: string, limit = MAX_DEPTH): string | undefined {
   if (root === null || typeof root !== 'object') return undefined;
-  // Depth first with explicit stacks: the value being checked may be deeper than the JS stack.
-  const values: object[] = [root];
-  const depths: number[] = [1];
-  while (values.length > 0) {
-    const value = values.pop()!;
-    const depth = depths.pop()!;
-    if (depth > limit) return pathTo(root, name, limit);
-    if (Array.isArray(value)) {
-      for (const item of value) if (item !== null && typeof item === 'object') values.push(item), depths.push(depth + 1);
-    } else {
-      for (const key in value) {
-        const item = (value as Record<string, unknown>)[key];
-        if (item !== null && typeof item === 'object') values.push(item), depths.push(depth + 1);
-      }
+  return deeperThan(root, 1, limit) ? pathTo(root, name, limit) : undefined;
+}
+
+/**
+ * Recursion that stops at `limit`, so the JS stack holds at most limit + 1 frames whatever the
+ * value's depth; no allocation, which keeps the check off the hot path's profile.
+ */
+function deeperThan(value: object, depth: number, limit: number): boolean {
+  if (depth > limit) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object' && deeperThan(item, depth + 1, limit)) return true;
     }
+    return false;
   }
-  return undefined;
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object' && deeperThan(item, depth + 1, limit)) return true;
+  }
+  return false;
 }
 
 /** The path to the first node deeper than `limit`, shortened for a message. Runs only on failure. */

@@ -36,7 +36,6 @@ export interface ResumeSettings {
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export function createExchange(
   res: ServerResponse,
@@ -97,7 +96,7 @@ export function createExchange(
         return;
       }
       if (res.destroyed) return;
-      outbox.answer(res, message, extraHeaders ? { ...extraHeaders, 'content-type': 'application/json' } : JSON_HEADERS);
+      outbox.answer(res, message, extraHeaders);
     },
   };
   res.on('close', () => {

@@ -121,6 +121,7 @@ export function createGuard(options: GuardOptions): Guard {
 /** `application/json`, with any parameters (`; charset=utf-8`), case-insensitive (RFC 9110 §8.3.1). */
 export function isJsonMediaType(value: string | undefined): boolean {
   if (value === undefined) return false;
+  if (value === 'application/json') return true;
   const semicolon = value.indexOf(';');
   const type = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
   return type === 'application/json';

@@ -29,8 +29,8 @@ export interface OutboxOptions {
 }
 
 export interface Outbox {
-  /** Writes a complete answer (status 200 unless given) with its Content-Length. */
-  answer(res: ServerResponse, body: string, headers: Record<string, string | number>): void;
+  /** Writes a complete `application/json` answer (200) with its Content-Length. */
+  answer(res: ServerResponse, body: string, extraHeaders?: Record<string, string>): void;
   /** Writes the last data of a response and ends it. */
   end(res: ServerResponse, data: string): void;
   /** A frame on a long-lived stream; false when its client stopped reading and it was dropped. */
@@ -131,14 +131,12 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
   }
 
   return {
-    answer(res, body, headers) {
-      if (body.length < LARGE_BODY_CHARS) {
-        res.writeHead(200, { ...headers, 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-        return;
-      }
-      res.writeHead(200, { ...headers, 'content-length': Buffer.byteLength(body) });
-      sendLarge(res, body);
+    answer(res, body, extraHeaders) {
+      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      if (extraHeaders !== undefined) Object.assign(headers, extraHeaders);
+      res.writeHead(200, headers);
+      if (body.length < LARGE_BODY_CHARS) res.end(body);
+      else sendLarge(res, body);
     },
     end(res, data) {
       if (data.length < LARGE_BODY_CHARS) res.end(data);
