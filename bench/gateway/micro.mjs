@@ -4,12 +4,13 @@
  * answer) with an in-memory hub that answers at once, next to a bare node:http server that
  * answers the same bytes: what Patchbay's endpoint costs per call apart from the hub and the
  * upstream. Both run in this process one after the other; the driver is a separate process.
- * Usage: node bench/gateway/micro.mjs [--seconds 3]   (build dist/ first)
+ * Usage: node bench/gateway/micro.mjs [--seconds 3]   (build dist/ first; PATCHBAY_DIST=<dir> for another build)
  */
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createGateway } from '../../dist/gateway/index.js';
+// PATCHBAY_DIST=<dir> runs another build (a tsc outDir in the repo), to compare before and after.
+const { createGateway } = await import(new URL(`../../${process.env.PATCHBAY_DIST ?? 'dist'}/gateway/index.js`, import.meta.url).href);
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] || 3) || 3;
 

@@ -60,6 +60,7 @@ const patchbayOptionShape = {
         if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['patterns'] });
       })
       .optional(),
+    maxMessageMb: z.number({ error: 'must be a number' }).positive('must be a positive number of MiB').optional(),
 };
 
 export const patchbayOptions = z.strictObject(patchbayOptionShape, {

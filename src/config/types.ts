@@ -44,6 +44,8 @@ export interface PatchbayEntryOptions {
   pinning?: 'trust-new' | 'strict' | 'off';
   /** Parts of its definitions that legitimately change, left out before hashing (src/policy/pins/ignore.ts). */
   pinIgnore?: { patterns?: string[]; paths?: string[] };
+  /** stdio: the largest message (one stdout line) taken from the server, in MiB (default 32). */
+  maxMessageMb?: number;
 }
 
 interface EntryBase {

@@ -4,6 +4,7 @@
  */
 import type { ConfigProblem } from '../config/registry.js';
 import type { PolicyFinding } from '../policy/rules/analyze.js';
+import { CLIENT_CAPABILITY_NAMES } from '../hub/client-capabilities.js';
 import type { DoctorReport, ServerFinding } from './run-doctor.js';
 import { eraOf } from '../hub/probe.js';
 import { describeFinding } from '../secrets/scan/render.js';
@@ -26,7 +27,10 @@ export function renderReport(report: DoctorReport): string {
   }
   if (report.servers.length > 0) {
     out.push('Servers:');
-    for (const finding of report.servers) out.push(`  ${summaryLine(finding)}`);
+    for (const finding of report.servers) {
+      out.push(`  ${summaryLine(finding)}`);
+      for (const collision of finding.collisions ?? []) out.push(`      ⚠ under \`patchbay up\`: ${collision}`);
+    }
     out.push('');
   }
 
@@ -74,6 +78,8 @@ function summaryLine(finding: ServerFinding): string {
   let status: string;
   if (r.status === 'connected') {
     status = `connected${r.serverName ? ` to ${r.serverName}${r.serverVersion ? ` ${r.serverVersion}` : ''}` : ''}, ${r.toolCount ?? 0} tools`;
+    // The count is for the capabilities Patchbay declares (hub/client-capabilities.ts).
+    if (r.toolCountWithoutCapabilities !== undefined) status += ` (${r.toolCountWithoutCapabilities} for a client without ${CLIENT_CAPABILITY_NAMES.replace(' and ', ' or ')}: the server adapts its list to the client)`;
     if (r.kind === 'non-json-stdout') status += ', but prints non-JSON on stdout';
     if (r.protocolVersion) status += `; speaks ${eraOf(r.protocolVersion)}`;
   } else {

@@ -14,6 +14,7 @@ import type { ScopedServer } from '../config/types.js';
 import { probeServer, type ProbeResult } from '../hub/probe.js';
 import type { Finding } from '../policy/scan/types.js';
 import type { PolicyFinding } from '../policy/rules/analyze.js';
+import { probeCollisions } from '../hub/probe-collisions.js';
 import { renderReport } from './render.js';
 import type { SecretFinding } from '../secrets/scan/run-secret-scan.js';
 
@@ -38,6 +39,8 @@ export interface ServerFinding {
   logFile: string;
   /** Whether that log exists yet (only once the hub has run the server). */
   logExists: boolean;
+  /** Tools `patchbay up` withholds because another server offers the same name. */
+  collisions?: string[];
 }
 
 export interface DoctorReport {
@@ -83,6 +86,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     runSecretScan({ cwd }).catch(() => undefined),
   ]);
   const secrets = (secretScan?.findings ?? []).filter((f) => options.name === undefined || f.server === options.name);
+  // Claude Desktop's servers are not served by the hub; the others are, side by side.
+  const hubbed = servers.map((s, i) => [s, results[i]!] as const).filter(([s]) => s.scope !== 'claude-desktop');
+  const collisions = probeCollisions(hubbed.map(([s]) => s), hubbed.map(([, r]) => r));
   const findings: ServerFinding[] = servers.map((server, i) => {
     const result = results[i] as ProbeResult;
     const logFile = join(logDir, `mcp-server-${server.name.replace(/[^A-Za-z0-9._@-]/g, '_')}.log`);
@@ -95,6 +101,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       result,
       logFile,
       logExists: existsSync(logFile),
+      ...(server.scope !== 'claude-desktop' && collisions.has(server.name) ? { collisions: collisions.get(server.name) } : {}),
     };
   });
   // The same checks as `patchbay scan` and the hub, over the lists the probes just read.

@@ -9,6 +9,7 @@ import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createEventFanout, type EventFanout } from './events.js';
 import { formatBytes } from './http/body.js';
 import { createMcpHandler, type McpHandler } from './http/mcp-handler.js';
+import type { OutboxOptions } from './http/outbox.js';
 import type { ResumeOptions } from './http/session-streams.js';
 import { startHttpServer, type GatewayHttpServer, type NodeListener } from './http/server.js';
 import { createSessionStore, mostRecentSession, type SessionStore } from './session.js';
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   resume?: Partial<ResumeOptions>;
   /** Operator-facing lines (streams not resumed, unknown Last-Event-ID); `patchbay up` prints them on stderr. */
   log?: (line: string) => void;
+  /** What is held for clients that do not read their answers: caps and the stall timeout (http/outbox.ts). */
+  outbox?: Omit<OutboxOptions, 'log'>;
 }
 
 export interface Gateway {
@@ -58,6 +61,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     sessionIdleMs: options.sessionIdleMs,
     sessionSweepMs: options.sessionSweepMs,
     resume: options.resume,
+    outbox: options.outbox,
     log: options.log,
     bodyLimitHint: `Raise it with \`patchbay up --max-body-mb ${Math.ceil((maxBodyBytes * 2) / (1024 * 1024))}\` (or PATCHBAY_MAX_BODY_MB); the session is still open. Current limit: ${formatBytes(maxBodyBytes)}.`,
   });

@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { toRpcError } from './dispatcher.js';
 import type { Gateway } from './index.js';
-import { classify, errorResponse, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, resultResponse, type JsonRpcRequest, type JsonRpcResponse } from './jsonrpc.js';
+import { answerMessage, errorResponse, METHOD_NOT_FOUND, resultResponse, type JsonRpcRequest, type ResponseId } from './jsonrpc.js';
+import { parseClientMessage } from './parse-message.js';
 import { LATEST_LEGACY_VERSION, MODERN_METHODS, MODERN_VERSION, readEnvelope } from './protocol.js';
 import { abortSession, createSession } from './session.js';
 
@@ -35,50 +36,43 @@ export function serveStdio(gateway: Gateway, options: StdioOptions): Promise<voi
   let modernCounter = 0;
   const link = { notify: (m: string) => void write(m), sendRequest: write };
 
-  function serve(s: typeof session, request: JsonRpcRequest): void {
+  function serve(s: typeof session, request: JsonRpcRequest, id: ResponseId): void {
     dispatcher.call(s, request, { ...link }).then(
-      (result) => write(resultResponse(request.id, result)),
+      (result) => write(answerMessage(id, result)),
       (error: unknown) => {
         const e = toRpcError(error);
-        write(errorResponse(request.id, e.code, e.message, e.data));
+        write(errorResponse(id, e.code, e.message, e.data));
       },
     );
   }
 
   function onLine(line: string): void {
     if (line.trim() === '') return;
-    let message: unknown;
-    try {
-      message = JSON.parse(line);
-    } catch {
-      write(errorResponse(null, PARSE_ERROR, 'Parse error: a line on stdin was not valid JSON'));
-      return;
-    }
-    const kind = classify(message);
-    const msg = message as JsonRpcRequest;
-    if (kind === 'invalid') {
-      write(errorResponse(null, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message'));
-    } else if (kind === 'response') {
-      dispatcher.answer(session, message as JsonRpcResponse);
-    } else if (kind === 'notification') {
-      dispatcher.notification(session, msg.method, msg.params);
-    } else if (msg.method === 'initialize') {
-      write(resultResponse(msg.id, dispatcher.initialize(session, msg.params)));
+    const parsed = parseClientMessage(line);
+    if (parsed.kind === 'error') {
+      write(errorResponse(parsed.id, parsed.code, parsed.error));
+    } else if (parsed.kind === 'response') {
+      dispatcher.answer(session, parsed.message);
+    } else if (parsed.kind === 'notification') {
+      dispatcher.notification(session, parsed.message.method, parsed.message.params);
+    } else if (parsed.message.method === 'initialize') {
+      write(resultResponse(parsed.id, dispatcher.initialize(session, parsed.message.params)));
     } else {
+      const msg = parsed.message;
       const envelope = readEnvelope(msg.params);
       if (envelope !== undefined) {
         // SEP-2575: removed and unknown methods are not found in 2026-07-28 (over HTTP also a 404).
         if (!MODERN_METHODS.has(msg.method)) {
-          write(errorResponse(msg.id, METHOD_NOT_FOUND, `Method not found: ${msg.method} (not a method of protocol ${MODERN_VERSION})`));
+          write(errorResponse(parsed.id, METHOD_NOT_FOUND, `Method not found: ${msg.method} (not a method of protocol ${MODERN_VERSION})`));
           return;
         }
         const modern = createSession('modern', MODERN_VERSION, `stdio-modern-${++modernCounter}`);
         modern.client = session.client;
         modern.clientCapabilities = envelope.clientCapabilities;
         modern.logLevel = envelope.logLevel;
-        serve(modern, msg);
+        serve(modern, msg, parsed.id);
       } else {
-        serve(session, msg);
+        serve(session, msg, parsed.id);
       }
     }
   }

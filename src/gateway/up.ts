@@ -10,6 +10,7 @@ import { loadOrCreateToken } from '../auth/token.js';
 import { loadRegistry, resolveServers } from '../config/registry.js';
 import { PatchbayError } from '../errors.js';
 import { createHub } from '../hub/index.js';
+import { CLIENT_CAPABILITY_NAMES } from '../hub/client-capabilities.js';
 import type { HubServerStatus } from '../hub/types.js';
 import { isLoopbackAddress } from './http/guard.js';
 import type { NodeListener } from './http/server.js';
@@ -48,10 +49,24 @@ export function maskToken(token: string): string {
   return token.length <= 10 ? '****' : `${token.slice(0, 5)}…${token.slice(-2)}`;
 }
 
+/**
+ * A server's line, then what else a user must know: the fix for a failure (the same words as
+ * `doctor`, both from hub/upstream/diagnose.ts), and tools withheld because another server has
+ * the same name (until now only in mcp.log).
+ */
 function describeServer(s: HubServerStatus): string {
-  if (s.state === 'ready') return `  ✔ ${s.name}  ${s.transport}, ${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}${s.protocolVersion ? `, protocol ${s.protocolVersion}` : ''}`;
-  if (s.state === 'disabled') return `  ○ ${s.name}  disabled (patchbay.disabled in its entry)`;
-  return `  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}`;
+  const lines: string[] = [];
+  if (s.state === 'ready') {
+    const count = `${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}`;
+    lines.push(`  ✔ ${s.name}  ${s.transport}, ${count}${s.protocolVersion ? `, protocol ${s.protocolVersion}` : ''}${s.toolsAdaptToClient ? ` (as listed for a client with ${CLIENT_CAPABILITY_NAMES}, which Patchbay declares: the server adapts its list to the client)` : ''}`);
+  } else if (s.state === 'disabled') {
+    lines.push(`  ○ ${s.name}  disabled (patchbay.disabled in its entry)`);
+  } else {
+    lines.push(`  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
+    if (s.hint) lines.push(`      → ${s.hint}`);
+  }
+  for (const collision of s.collisions ?? []) lines.push(`      ⚠ ${collision}`);
+  return lines.join('\n');
 }
 
 async function mountProxy(token: string, clients: ClientResolver, stderr: Writable): Promise<{ listener: NodeListener; close(): Promise<void> } | string> {
@@ -137,7 +152,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   stdout.write(`${lines.join('\n')}\n`);
 
   const offStatus = hub.on((event) => {
-    if (event.type === 'status' && event.server.state !== 'starting') stderr.write(`patchbay: ${describeServer(event.server).trim()}\n`);
+    if (event.type === 'status' && event.server.state !== 'starting') stderr.write(`patchbay: ${describeServer(event.server).trimStart()}\n`);
   });
 
   await new Promise<void>((resolve) => {

@@ -11,6 +11,7 @@
 import { UriTemplate } from '@modelcontextprotocol/client';
 import type { PatchbayEntryOptions } from '../config/types.js';
 import type { GuardedItem, GuardedKind } from './guard.js';
+import { capDefinition } from './definition-size.js';
 import { namespacedName } from './names.js';
 import { exposeToolUi, exposeUiUri, isUiUri, upstreamUiUri } from './ui-resources.js';
 
@@ -56,6 +57,8 @@ export interface Catalog {
   exposedUri(server: string, uri: string): string;
   /** Per server, the collisions that withheld some of its items. */
   problems: Map<string, string[]>;
+  /** Per server, tool definitions cut or withheld for size (definition-size.ts). */
+  oversized: Map<string, string[]>;
   /** The same items with the server and upstream name of each, for guards (guard.ts). */
   entries: Record<GuardedKind, GuardedItem[]>;
 }
@@ -110,12 +113,15 @@ export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
   const resourceCandidates: Candidate<ResourceItem>[] = [];
   const templateCandidates: Candidate<TemplateItem>[] = [];
 
+  const oversized = new Map<string, string[]>();
   for (const { server, options, lists } of inputs) {
     const prefix = options.prefix ?? server;
     for (const tool of lists.tools) {
       if (!isToolAllowed(options, tool.name)) continue;
       const key = namespacedName(prefix, tool.name);
-      toolCandidates.push({ key, server, upstream: tool.name, item: exposeToolUi(prefix, { ...tool, name: key }) as ToolItem });
+      const sized = capDefinition(exposeToolUi(prefix, { ...tool, name: key }) as ToolItem, server);
+      if (sized.note !== undefined) oversized.set(server, [...(oversized.get(server) ?? []), sized.note]);
+      if (sized.item !== undefined) toolCandidates.push({ key, server, upstream: tool.name, item: sized.item });
     }
     for (const prompt of lists.prompts) {
       const key = namespacedName(prefix, prompt.name);
@@ -175,6 +181,7 @@ export function buildCatalog(inputs: readonly CatalogInput[]): Catalog {
     upstreamUri: (server, uri) => (isUiUri(uri) ? (upstreamUiUri(prefixes.get(server) ?? server, uri) ?? uri) : uri),
     exposedUri: (server, uri) => (isUiUri(uri) ? exposeUiUri(prefixes.get(server) ?? server, uri) : uri),
     problems,
+    oversized,
   };
 }
 

@@ -22,6 +22,7 @@ import type { CallGuard } from './guard.js';
 import { createListenKeeper, type ListenKeeper } from './upstream-listen.js';
 import { resolveEntryReferences } from '../secrets/references.js';
 import type { SecretStore } from '../secrets/store/secret-store.js';
+import { CLIENT_CAPABILITIES } from './client-capabilities.js';
 
 export interface HubOptions {
   /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
@@ -68,16 +69,14 @@ export interface ServerRecord {
   log: Logger;
   /** 2026-07-28 upstreams: the hub's subscriptions/listen stream (upstream-listen.ts). */
   listen?: ListenKeeper;
+  /** Set while its first lists are read after a (re)start. */
+  startingUp?: boolean;
+  /**
+   * It changed its tool list while it started, in answer to the client's capabilities (as
+   * server-everything does in oninitialized): the count is the one for Patchbay's capabilities.
+   */
+  toolsAdaptToClient?: boolean;
 }
-
-/**
- * Capabilities Patchbay offers its upstreams as a client: it forwards these requests to the
- * client whose call caused them, and roots/list outside a call to the client whose workspace it
- * serves (server-requests.ts). Roots `listChanged` (MCP 2025-11-25, client/roots): a downstream
- * client's notifications/roots/list_changed reaches the hub through rootsChanged and is sent on
- * to every connected upstream.
- */
-const CLIENT_CAPABILITIES = { roots: { listChanged: true }, sampling: {}, elicitation: { form: {}, url: {} } };
 
 export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attachClients' | 'rootsChanged'>> & { stats(): HubStats; readonly logs: HubLogs } {
   const logs = createHubLogs({ dir: options.logDir, level: options.logLevel, maxBytes: options.logMaxBytes, keep: options.logKeep });
@@ -120,12 +119,21 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
 
   function rebuild(kinds: readonly ListKind[]): void {
     const before = catalog.problems;
+    const oversizedBefore = catalog.oversized;
     catalog = buildCatalog(
       [...records.values()].map((r) => ({ server: r.server.name, options: r.server.entry.patchbay ?? {}, lists: r.lists })),
     );
     for (const [server, problems] of catalog.problems) {
       const old = before.get(server) ?? [];
       for (const problem of problems) if (!old.includes(problem)) logs.hub.log('warn', problem);
+    }
+    for (const [server, notes] of catalog.oversized) {
+      const old = oversizedBefore.get(server) ?? [];
+      for (const note of notes) {
+        if (old.includes(note)) continue;
+        logs.hub.log('warn', note);
+        records.get(server)?.log.log('warn', note);
+      }
     }
     // Tell clients only when what they would list differs: a server starting with no prompts
     // must not make every session re-fetch prompts/list (with 10,000 sessions that adds up).
@@ -148,7 +156,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     const toolCount = catalog.tools.filter((t) => catalog.tool(t.name)?.server === name).length;
     const collisions = catalog.problems.get(name);
     const base = record.supervisor?.status() ?? { name, state: 'disabled' as const, transport: transportOf(record.server), restarts: 0 };
-    return { ...base, toolCount, ...(collisions ? { collisions } : {}) };
+    return { ...base, toolCount, ...(collisions ? { collisions } : {}), ...(record.toolsAdaptToClient && base.state === 'ready' ? { toolsAdaptToClient: true } : {}) };
   }
 
   async function refresh(record: ServerRecord, connection: UpstreamConnection, kinds: readonly ListKind[]): Promise<void> {
@@ -168,6 +176,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       'notifications/resources/list_changed': ['resources', 'templates'],
     };
     const kinds = refreshKinds[method];
+    if (kinds && record.startingUp && method === 'notifications/tools/list_changed') record.toolsAdaptToClient = true;
     if (kinds) {
       void refresh(record, connection, kinds).then(() => {
         // A list from a connection that has since died must not resurrect its tools.
@@ -232,8 +241,11 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
         const route = { supervisor: record.supervisor!, pending, log, clients: () => clients };
         connection.onRequest = (method, params, signal) => routeServerRequest(route, method, params, signal);
         record.lists = emptyLists();
+        record.startingUp = true;
+        record.toolsAdaptToClient = false;
         const kinds = Object.keys(connection.capabilities).length > 0 ? offeredKinds(connection.capabilities) : (['tools', 'prompts', 'resources', 'templates'] as const);
         await refresh(record, connection, kinds);
+        record.startingUp = false;
         // 2026-07-28 removed logging/setLevel: the level travels in each request's envelope.
         if (logLevel && connection.capabilities.logging && !String(connection.protocolVersion).startsWith('2026')) {
           await connection.request('logging/setLevel', { level: logLevel }).catch(() => undefined);

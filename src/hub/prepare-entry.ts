@@ -9,6 +9,7 @@ import { expandEntry } from '../config/registry.js';
 import type { ResolvedReferences } from '../config/expand.js';
 import { isStdioEntry, type ScopedServer, type ServerEntry } from '../config/types.js';
 import { buildServerEnv } from './env-policy.js';
+import { diagnoseMissingEnv } from './upstream/diagnose.js';
 
 export interface PreparedEntry {
   entry: ServerEntry;
@@ -23,10 +24,9 @@ export function prepareEntry(
   // `${secret:…}` and `${cmd:…}` come resolved (src/secrets/references.ts): they need I/O.
   const { entry, missing } = expandEntry(server.entry, options.hubEnv, options.references);
   if (missing.length > 0) {
-    const names = missing.map((m) => `\${${m}}`).join(', ');
-    throw new PatchbayError('ENV_MISSING', `${names} in server "${server.name}" (${server.file}) has no value`, {
-      hint: `Set ${missing.join(', ')} in the environment Patchbay runs in, or give a default: \${${missing[0]}:-value}.`,
-    });
+    // Worded as `doctor` words it (diagnose.ts), with where: `up` has one line for it.
+    const diagnosis = diagnoseMissingEnv(missing);
+    throw new PatchbayError('ENV_MISSING', `${diagnosis.reason} (server "${server.name}" in ${server.file})`, { hint: diagnosis.hint });
   }
   if (!isStdioEntry(entry)) return { entry, env: undefined };
   return { entry, env: buildServerEnv({ hubEnv: options.hubEnv, entryEnv: entry.env, passEnv: options.passEnv }) };

@@ -1,18 +1,17 @@
 /**
  * One health check of one server, as `patchbay mcp list` and `patchbay doctor` run it: connect,
  * initialize (or server/discover), tools/list, close, all within one timeout; and when it fails,
- * say why in words a user can act on (see upstream/diagnose.ts for the cases).
+ * say why in words a user can act on — the same words `patchbay up` uses (upstream/diagnose.ts).
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { expandEntry } from '../config/registry.js';
-import { isStdioEntry, type ScopedServer, type StdioEntry } from '../config/types.js';
+import type { ScopedServer, ServerEntry } from '../config/types.js';
 import { isPatchbayError } from '../errors.js';
 import { resolveEntryReferences, type Resolution } from '../secrets/references.js';
 import { redactText } from '../secrets/redact/index.js';
 import type { SecretStore } from '../secrets/store/secret-store.js';
-import { connectUpstream, UpstreamConnectError, type UpstreamConnection } from './upstream/connection.js';
-import { diagnoseRemote, diagnoseStdio, type Diagnosis } from './upstream/diagnose.js';
+import { CLIENT_CAPABILITIES } from './client-capabilities.js';
+import { connectUpstream, UpstreamConnectError, type ConnectOptions, type UpstreamConnection } from './upstream/connection.js';
+import { diagnoseBeforeStart, diagnoseExit, diagnoseMissingEnv, firstNonJsonOutput, type Diagnosis } from './upstream/diagnose.js';
 import type { ServerLists } from './catalog.js';
 import { offeredKinds, readLists } from './list-all.js';
 
@@ -37,8 +36,13 @@ export interface ProbeResult {
   lists?: ServerLists;
   /** With `lists: true`: lists the server offered but failed to give. */
   listErrors?: string[];
-  /** The tools' names (doctor checks permission rules against them). */
+  /** The tools' names as the server gives them (collisions across servers: probe-collisions.ts). */
   toolNames?: string[];
+  /**
+   * Set when the server adapts its list to the client's capabilities and a client declaring
+   * none gets another count; `toolCount` is for Patchbay's (client-capabilities.ts).
+   */
+  toolCountWithoutCapabilities?: number;
   durationMs: number;
 }
 
@@ -102,52 +106,58 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
   }
   known = references.secretValues;
   const { entry: expanded, missing } = expandEntry(server.entry, env, references.values);
-  if (missing.length > 0) {
-    return done({
-      status: 'failed',
-      kind: 'missing-env',
-      reason: `environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`,
-      details: missing.map((name) => `\${${name}} is used in the entry and has no value and no default`),
-      hint: `Set ${missing.join(', ')} in the environment the host starts with (GUI hosts do not read your shell profile), put the value in the entry's "env", or write \${NAME:-default}.`,
-    });
-  }
-  if (isStdioEntry(expanded)) {
-    const early = checkCommandPath(expanded, cwd);
-    if (early) return done({ status: 'failed', ...early });
-  }
+  if (missing.length > 0) return done({ status: 'failed', ...fromDiagnosis(diagnoseMissingEnv(missing)) });
+  const early = diagnoseBeforeStart(expanded, cwd);
+  if (early) return done({ status: 'failed', ...fromDiagnosis(early) });
 
+  const connectOptions: ConnectOptions = {
+    timeoutMs: options.timeoutMs,
+    cwd,
+    env,
+    closeGraceMs: 500,
+    ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
+    secretValues: references.secretValues,
+  };
+  const remaining = () => Math.max(1, options.timeoutMs - (Date.now() - started));
   let connection: UpstreamConnection | undefined;
   try {
-    connection = await connectUpstream(server.name, expanded, {
-      timeoutMs: options.timeoutMs,
-      cwd,
-      env,
-      closeGraceMs: 500,
-      ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
-      secretValues: references.secretValues,
-    });
-    const remaining = Math.max(1, options.timeoutMs - (Date.now() - started));
+    // Declared as the hub declares them, so the tools counted here are the ones `up` serves.
+    connection = await connectUpstream(server.name, expanded, { ...connectOptions, clientCapabilities: CLIENT_CAPABILITIES });
+    let adapted = false;
+    connection.onNotification = (method) => {
+      if (method === 'notifications/tools/list_changed') adapted = true;
+    };
+    connection.onRequest = async (method) => {
+      if (method === 'roots/list') return { roots: [] };
+      throw Object.assign(new Error(`${method} is not answered by a health check`), { code: -32601 });
+    };
     let lists: ServerLists | undefined;
     const listErrors: string[] = [];
     if (options.lists) {
-      lists = await readLists(connection, offeredKinds(connection.capabilities), remaining, (kind, error) => listErrors.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`));
+      lists = await readLists(connection, offeredKinds(connection.capabilities), remaining(), (kind, error) => listErrors.push(`${kind}: ${error instanceof Error ? error.message : String(error)}`));
     }
-    const toolNames = lists ? lists.tools.map((t) => t.name) : await listToolNames(connection, remaining);
-    const toolCount = toolNames.length;
+    const toolNames = lists ? lists.tools.map((t) => t.name) : await listToolNames(connection, remaining());
     const facts = connection.diagnostics();
     const result: Omit<ProbeResult, 'name' | 'durationMs'> = {
       status: 'connected',
       serverName: connection.serverInfo?.name,
       serverVersion: connection.serverInfo?.version,
       protocolVersion: connection.protocolVersion,
-      toolCount,
+      toolCount: toolNames.length,
       toolNames,
       ...(lists ? { lists, listErrors } : {}),
     };
-    if (facts.nonJsonLines.length > 0) {
+    // It changed its list as it started, in answer to those capabilities (server-everything
+    // registers tools in oninitialized): count what a client that declares none would see too.
+    if (adapted) {
+      const bare = await countWithoutCapabilities(server.name, expanded, connectOptions, remaining);
+      if (bare !== undefined && bare !== toolNames.length) result.toolCountWithoutCapabilities = bare;
+    }
+    const nonJson = firstNonJsonOutput(facts);
+    if (nonJson !== undefined) {
       // It works through Patchbay, which skips such lines; hosts that do not will fail.
       result.kind = 'non-json-stdout';
-      result.details = [`prints non-JSON on stdout: "${facts.nonJsonLines[0]}" (skipped here; hosts show "is not valid JSON")`];
+      result.details = [`prints non-JSON on stdout: "${nonJson.slice(0, 200)}" (skipped here; hosts show "is not valid JSON")`];
       result.hint = 'stdout is reserved for JSON-RPC: the server must log to stderr.';
     }
     return done(result);
@@ -158,36 +168,15 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       await connection.close().catch(() => undefined);
       Object.assign(exit, connection.diagnostics(), { error: toError(error), timedOut: /timed? ?out/i.test(toError(error).message) || undefined });
     }
-    const diagnosis = isStdioEntry(expanded)
-      ? diagnoseStdio(expanded, exit, { cwd, timeoutMs: options.timeoutMs })
-      : diagnoseRemote(expanded.url, exit, options.timeoutMs);
-    return done({
-      status: diagnosis.kind === 'needs-auth' ? 'needs-auth' : 'failed',
-      kind: diagnosis.kind,
-      reason: diagnosis.reason,
-      details: diagnosis.details,
-      hint: diagnosis.hint,
-    });
+    const diagnosis = diagnoseExit(expanded, exit, { cwd, timeoutMs: options.timeoutMs });
+    return done({ status: diagnosis.kind === 'needs-auth' ? 'needs-auth' : 'failed', ...fromDiagnosis(diagnosis) });
   } finally {
     await connection?.close().catch(() => undefined);
   }
 }
 
-/** A command given as a relative path depends on the host's working directory: say so before spawning. */
-function checkCommandPath(entry: StdioEntry, cwd: string): Pick<ProbeResult, 'reason' | 'details' | 'hint' | 'kind'> | undefined {
-  const command = entry.command;
-  if (!/[\\/]/.test(command)) return undefined;
-  if (isAbsolute(command)) {
-    if (existsSync(command)) return undefined;
-    return { kind: 'command-not-found', reason: `command "${command}" does not exist`, details: [], hint: 'Check the path; it must exist on this machine.' };
-  }
-  if (existsSync(resolve(cwd, command))) return undefined;
-  return {
-    kind: 'relative-path',
-    reason: `command "${command}" is a relative path and does not exist from ${cwd}`,
-    details: [],
-    hint: `Use an absolute path: hosts start servers from a directory you do not choose.`,
-  };
+function fromDiagnosis(d: Diagnosis): Pick<ProbeResult, 'reason' | 'details' | 'hint' | 'kind'> {
+  return { kind: d.kind, reason: d.reason, details: d.details, hint: d.hint };
 }
 
 async function listToolNames(connection: UpstreamConnection, timeoutMs: number): Promise<string[]> {
@@ -196,14 +185,27 @@ async function listToolNames(connection: UpstreamConnection, timeoutMs: number):
   let cursor: string | undefined;
   for (let page = 0; page < MAX_TOOL_PAGES; page++) {
     const result = (await connection.request('tools/list', cursor ? { cursor } : {}, { timeoutMs })) as {
-      tools?: { name?: unknown }[];
+      tools?: Array<{ name?: unknown }>;
       nextCursor?: string;
     };
-    for (const tool of result.tools ?? []) names.push(String(tool?.name));
+    for (const tool of result.tools ?? []) names.push(String(tool.name));
     cursor = result.nextCursor;
     if (!cursor) break;
   }
   return names;
+}
+
+/** A second, bare connection: how many tools a client without roots, sampling or elicitation gets. */
+async function countWithoutCapabilities(name: string, entry: ServerEntry, options: ConnectOptions, remaining: () => number): Promise<number | undefined> {
+  let bare: UpstreamConnection | undefined;
+  try {
+    bare = await connectUpstream(name, entry, { ...options, timeoutMs: remaining() });
+    return (await listToolNames(bare, remaining())).length;
+  } catch {
+    return undefined; // the first connection's answer stands
+  } finally {
+    await bare?.close().catch(() => undefined);
+  }
 }
 
 function toError(error: unknown): Error {

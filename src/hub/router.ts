@@ -236,11 +236,15 @@ export function createRouter(deps: RouterDeps) {
       case 'prompts/get': {
         const isTool = method === 'tools/call';
         const name = params.name;
-        const found = typeof name === 'string' ? (isTool ? catalog.tool(name) : catalog.prompt(name)) : undefined;
+        if (typeof name !== 'string') {
+          const what = rawParams === undefined || rawParams === null ? 'it has no params' : name === undefined ? 'params.name is missing' : `params.name is ${typeof name}`;
+          throw new HubRpcError(INVALID_PARAMS, `${method} needs params.name, the ${isTool ? 'tool' : 'prompt'}'s name as tools/list gives it (a string): ${what}`);
+        }
+        const found = isTool ? catalog.tool(name) : catalog.prompt(name);
         if (!found) {
-          if (typeof name === 'string') throwIfOwnerIsDown(name);
+          throwIfOwnerIsDown(name);
           // MCP 2025-11-25: an unknown tool is a protocol error (-32602), not a tool result.
-          throw new HubRpcError(INVALID_PARAMS, `Unknown ${isTool ? 'tool' : 'prompt'}: ${String(name)}`);
+          throw new HubRpcError(INVALID_PARAMS, `Unknown ${isTool ? 'tool' : 'prompt'}: ${name}`);
         }
         const result = callGuards.length > 0 ? await guarded(method, found.server, found.name, params, context) : await forward(found.server, method, { ...params, name: found.name }, context);
         return exposeUris(found.server, result);

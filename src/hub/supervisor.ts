@@ -11,6 +11,7 @@ import { UpstreamConnectError } from './upstream/connection.js';
 import { HubRpcError, type HubServerStatus } from './types.js';
 import { createRestartPolicy, type RestartPolicyOptions } from './restart-policy.js';
 import { describeExit, isPermanent } from './exit-reason.js';
+import { diagnoseBeforeStart, diagnoseExit, diagnosisLine, isPermanentDiagnosis } from './upstream/diagnose.js';
 import type { Logger } from './log/hub-logs.js';
 import { SERVER_UNAVAILABLE } from './rpc-errors.js';
 import { callUpstream, type CallOptions, type InflightCall } from './upstream-call.js';
@@ -63,6 +64,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   let state: HubServerStatus['state'] = 'stopped';
   let reason: string | undefined;
+  /** What to do about `reason`, when the diagnosis knows (diagnose.ts). */
+  let hint: string | undefined;
   let restarts = 0;
   let connection: UpstreamConnection | undefined;
   let generation = 0;
@@ -73,9 +76,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** The connection attempt under way, so stop() can wait for it and close what it opened. */
   let attempting: Promise<void> | undefined;
 
-  function setState(next: HubServerStatus['state'], why?: string): void {
+  function setState(next: HubServerStatus['state'], why?: string, what?: string): void {
     state = next;
     reason = why;
+    hint = what;
     options.onStatus();
   }
 
@@ -86,7 +90,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   async function attempt(): Promise<void> {
     const myGeneration = ++generation;
-    setState('starting', reason);
+    setState('starting', reason, hint);
     let prepared: Prepared;
     try {
       prepared = await options.prepare();
@@ -95,7 +99,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // A config problem (a ${VAR} with no value): restarting cannot fix it.
       const message = error instanceof Error ? error.message : String(error);
       log.log('error', `cannot start: ${message}`);
-      setState('failed', message);
+      setState('failed', message, (error as { hint?: string }).hint);
+      return;
+    }
+    // The same diagnosis as `doctor` and `mcp list` (probe.ts): a command path that is not there.
+    const cwd = prepared.options.cwd ?? process.cwd();
+    const early = diagnoseBeforeStart(prepared.entry, cwd);
+    if (early) {
+      log.log('error', `cannot start: ${early.reason}`);
+      setState('failed', early.reason, early.hint);
       return;
     }
     if (stopping || myGeneration !== generation) return;
@@ -106,9 +118,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     } catch (error) {
       if (stopping || myGeneration !== generation) return;
       const exit = error instanceof UpstreamConnectError ? error.exit : undefined;
-      const detail = exit ? describeExit(exit) : error instanceof Error ? error.message : String(error);
-      log.log('error', `failed to start: ${detail}`);
-      scheduleRestart(`failed to start: ${detail}`, isPermanent(exit));
+      const diagnosis = exit ? diagnoseExit(prepared.entry, exit, { cwd, timeoutMs: prepared.options.timeoutMs }) : undefined;
+      const detail = diagnosis ? diagnosisLine(diagnosis) : error instanceof Error ? error.message : String(error);
+      log.log('error', `failed to start: ${detail}${diagnosis?.details.length ? `\n  ${diagnosis.details.join('\n  ')}` : ''}`);
+      scheduleRestart(`failed to start: ${detail}`, isPermanent(exit) || (diagnosis !== undefined && isPermanentDiagnosis(diagnosis)), diagnosis?.hint);
       return;
     }
     if (stopping || myGeneration !== generation) {
@@ -152,23 +165,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     scheduleRestart(how, isPermanent(exit));
   }
 
-  function scheduleRestart(why: string, permanent: boolean): void {
+  function scheduleRestart(why: string, permanent: boolean, what?: string): void {
     if (stopping) return;
     if (permanent) {
       log.log('error', `failed: ${why} (not restarting: trying again cannot help)`);
-      setState('failed', why);
+      setState('failed', why, what);
       return;
     }
     const decision = policy.next();
     if (!decision.restart) {
       const message = `${why}; ${decision.reason}`;
       log.log('error', `failed: ${message}`);
-      setState('failed', message);
+      setState('failed', message, what);
       return;
     }
     restarts++;
     log.log('info', `restarting in ${decision.delayMs} ms (restart ${decision.attempt})`);
-    setState('restarting', why);
+    setState('restarting', why, what);
     restartTimer = setTimeout(() => {
       restartTimer = undefined;
       void run();
@@ -232,6 +245,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       state,
       transport,
       reason,
+      ...(hint !== undefined && state !== 'ready' ? { hint } : {}),
       restarts,
       protocolVersion: connection?.protocolVersion,
       pid: connection?.pid,

@@ -13,8 +13,10 @@ export interface HubServerStatus {
   name: string;
   state: 'starting' | 'ready' | 'restarting' | 'failed' | 'disabled' | 'stopped';
   transport: 'stdio' | 'http' | 'sse';
-  /** Why it is not ready: exit code and stderr tail, HTTP status, timeout, needs authentication. */
+  /** Why it is not ready, in the words `doctor` uses for the same server (upstream/diagnose.ts). */
   reason?: string;
+  /** What to do about it, when known. */
+  hint?: string;
   restarts: number;
   toolCount: number;
   protocolVersion?: string;
@@ -24,6 +26,11 @@ export interface HubServerStatus {
    * line names both servers and what to change. The server itself may still be ready.
    */
   collisions?: string[];
+  /**
+   * The server changed its tool list as it started, in answer to the capabilities Patchbay
+   * declared (client-capabilities.ts): a client connecting to it directly may see other tools.
+   */
+  toolsAdaptToClient?: boolean;
 }
 
 /** What the hub needs from the downstream client a request came from. */

@@ -60,7 +60,7 @@ describe('patchbay up on a fresh project with two working servers and a broken o
     expect(output.text).toMatch(/✔ alpha +stdio, 10 tools, protocol 2025-11-25/);
     expect(output.text).toMatch(/✔ beta +stdio, \d+ tools/);
     expect(output.text).toContain('Servers (2 of 3 ready)');
-    expect(output.text).toMatch(/✘ gamma +failed: .*(ENOENT|not found|no such file)/i);
+    expect(output.text).toContain(`✘ gamma  failed: command "${join(project, 'no-such-server')}" does not exist\n      → Check the path; it must exist on this machine.`);
   });
 
   it('serves both servers, namespaced, to an SDK client with the printed token', async () => {

@@ -127,8 +127,10 @@ describe('stdio environment policy', () => {
     await hub.start();
     const status = hub.status()[0]!;
     expect(status.state).toBe('failed');
-    expect(status.reason).toContain('${PATCHBAY_TEST_UNSET}');
+    // The same words as `doctor` (hub/upstream/diagnose.ts), plus where.
+    expect(status.reason).toContain('environment variable PATCHBAY_TEST_UNSET not set');
     expect(status.reason).toContain('"needy"');
+    expect(status.hint).toContain('Set PATCHBAY_TEST_UNSET');
     expect(status.restarts).toBe(0);
   });
 });

@@ -69,8 +69,9 @@ describe('hub supervision with real child processes', () => {
     await hub.start();
     const ghost = state(hub, 'ghost');
     expect(ghost).toMatchObject({ state: 'failed', restarts: 0 });
-    expect(ghost.reason).toMatch(/patchbay-no-such-command-xyz/);
-    expect(ghost.reason).toMatch(/ENOENT: the command was not found; install it or give its full path/);
+    // The same words as `doctor` for the same server (hub/upstream/diagnose.ts), and the fix.
+    expect(ghost.reason).toBe('failed to start: command "patchbay-no-such-command-xyz" was not found on PATH');
+    expect(ghost.hint).toMatch(/^Install patchbay-no-such-command-xyz, or use its absolute path/);
   });
 
   it('a hanging call on one server does not hold up calls to another, and times out by its entry timeoutMs', async () => {

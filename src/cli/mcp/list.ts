@@ -6,6 +6,7 @@ import { loadRegistry, resolveServers } from '../../config/registry.js';
 import { redactEntry } from '../../secrets/redact/index.js';
 import type { ScopedServer } from '../../config/types.js';
 import { eraOf, type ProbeResult } from '../../hub/probe.js';
+import { probeCollisions } from '../../hub/probe-collisions.js';
 import { checkAll, gatewayResult, isGatewayResult, timeoutFrom } from './check.js';
 import { describeTarget, printProblems, statusDetails, statusText, write } from './format.js';
 
@@ -26,8 +27,10 @@ export async function runList(options: ListOptions): Promise<void> {
   const gateways = servers.map((s) => gatewayResult(s, registry));
   const probed = await checkAll(servers.filter((_, i) => !gateways[i]), timeoutMs, cwd);
   const results: ProbeResult[] = gateways.map((g) => g ?? probed.shift()!);
+  // Tools two servers both offer are withheld by the hub: say so here, not only in mcp.log.
+  const collisions = probeCollisions(servers, results);
   if (options.json) {
-    write(JSON.stringify(servers.map((s, i) => toJson(s, results[i]!)), null, 2));
+    write(JSON.stringify(servers.map((s, i) => ({ ...toJson(s, results[i]!), ...(collisions.has(s.name) ? { collisions: collisions.get(s.name) } : {}) })), null, 2));
   } else if (servers.length === 0) {
     write('No MCP servers configured. Use `patchbay mcp add` to add a server.');
   } else {
@@ -36,6 +39,7 @@ export async function runList(options: ListOptions): Promise<void> {
       write(`${server.name}: ${describeTarget(server)} - ${statusText(result)}`);
       if (result.protocolVersion) write(`  Protocol: ${eraOf(result.protocolVersion)}`);
       for (const line of statusDetails(result)) write(line);
+      for (const line of collisions.get(server.name) ?? []) write(`    ⚠ ${line}`);
     });
   }
   printProblems(registry.problems);
@@ -57,6 +61,7 @@ function toJson(server: ScopedServer, result: ProbeResult): Record<string, unkno
     ...(result.details?.length ? { details: result.details } : {}),
     ...(result.hint !== undefined ? { hint: result.hint } : {}),
     ...(result.toolCount !== undefined ? { toolCount: result.toolCount } : {}),
+    ...(result.toolCountWithoutCapabilities !== undefined ? { toolCountWithoutCapabilities: result.toolCountWithoutCapabilities } : {}),
     ...(result.serverName !== undefined ? { serverName: result.serverName, serverVersion: result.serverVersion } : {}),
     ...(result.protocolVersion !== undefined ? { protocolVersion: result.protocolVersion } : {}),
   };

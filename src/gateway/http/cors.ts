@@ -1,13 +1,12 @@
 /**
  * CORS for pages served from loopback origins (MCP Inspector in direct mode, a local dashboard):
- * the guard already refuses any other Origin with 403, so a page gets these headers only when it
- * is one the gateway would serve anyway. `Origin: null` (sandboxed frames, file: pages) passes
- * the guard for clients that send it without being browsers, but is never granted CORS: any site
- * can make a sandboxed frame. The bearer token is still required on every request but the
- * preflight, which by the Fetch standard carries no credentials.
+ * the guard already refuses any other Origin with 403 — `Origin: null` (sandboxed frames, data:
+ * and file: pages) included, since any site can make a sandboxed frame — so a page gets these
+ * headers only when it is one the gateway would serve anyway. The bearer token is still required
+ * on every request but the preflight, which by the Fetch standard carries no credentials.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isLoopbackOrigin, type Guard, type GuardFailure } from './guard.js';
+import { isLoopbackOrigin, type Guard, type GuardFailure, type GuardHeaders } from './guard.js';
 
 const ALLOW_METHODS = 'GET, POST, DELETE';
 // The headers the Streamable HTTP transport sends (2025-11-25), plus 2026-07-28's Mcp-Method and
@@ -28,13 +27,9 @@ export function allowOrigin(res: ServerResponse, origin: string): void {
   res.setHeader('vary', 'Origin');
 }
 
-/** Why a preflight is refused: the guard's Host/Origin check, and no CORS for `Origin: null`. */
+/** Why a preflight is refused: the guard's Host and Origin checks (a preflight has no body and no token). */
 export function preflightFailure(req: IncomingMessage, guard: Guard): GuardFailure | undefined {
-  const refused = guard.checkOrigin(req.headers as { host?: string; origin?: string });
-  if (refused) return refused;
-  const origin = req.headers.origin;
-  if (origin !== undefined && corsOrigin(req) === undefined) return { status: 403, message: `Origin "${origin}" is not allowed: only pages served from localhost may call the gateway` };
-  return undefined;
+  return guard.checkOrigin(req.headers as GuardHeaders);
 }
 
 /** Answers an OPTIONS preflight for an origin the guard accepted. */

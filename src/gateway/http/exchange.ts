@@ -15,6 +15,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Link } from '../dispatcher.js';
+import type { Outbox } from './outbox.js';
 import type { FrameWriter, ReplayStream, SessionReplay } from './replay.js';
 import { sseMessage } from './sse.js';
 
@@ -40,6 +41,7 @@ export function createExchange(
   res: ServerResponse,
   canStream: boolean,
   extraHeaders: Record<string, string> | undefined,
+  outbox: Outbox,
   replay?: SessionReplay,
   settings?: ResumeSettings,
 ): Exchange {
@@ -63,7 +65,7 @@ export function createExchange(
           exchange.onAbort?.();
         });
         if (replay.priming) res.write(stream.priming(settings.retryMs));
-        carry(stream, res, 0);
+        carry(stream, res, 0, outbox);
       }
     }
     return true;
@@ -79,7 +81,7 @@ export function createExchange(
     sendRequest(message) {
       if (!upgrade()) return false;
       if (stream !== undefined) stream.send(message);
-      else res.write(sseMessage(message));
+      else return outbox.write(res, sseMessage(message));
       return true;
     },
     finish(message, status = 200) {
@@ -90,14 +92,11 @@ export function createExchange(
         return;
       }
       if (streaming) {
-        res.end(sseMessage(message));
+        outbox.end(res, sseMessage(message));
         return;
       }
       if (res.destroyed) return;
-      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(message) };
-      if (extraHeaders) Object.assign(headers, extraHeaders);
-      res.writeHead(status, headers);
-      res.end(message);
+      outbox.answer(res, message, extraHeaders, status);
     },
   };
   res.on('close', () => {
@@ -142,13 +141,14 @@ function holdOnDrop(stream: ReplayStream, settings: ResumeSettings, expire: () =
  * Puts a resumable stream on a response whose SSE headers are written: replays what came after
  * `afterSeq`, then carries it live until the stream finishes or the connection closes.
  */
-export function carry(stream: ReplayStream, res: ServerResponse, afterSeq: number): { replayed: number; lost: number } {
+export function carry(stream: ReplayStream, res: ServerResponse, afterSeq: number, outbox: Outbox): { replayed: number; lost: number } {
+  // A client that stops reading is dropped by the outbox; the stream keeps its events for a resume.
   const writer: FrameWriter = {
-    write: (frame) => {
-      if (!res.destroyed && !res.writableEnded) res.write(frame);
-    },
+    write: (frame) => void outbox.write(res, frame),
     end: (frame) => {
-      if (!res.writableEnded) res.end(frame);
+      if (res.writableEnded) return;
+      if (frame === undefined) res.end();
+      else outbox.end(res, frame);
     },
   };
   res.on('close', () => stream.detach(writer));
@@ -159,14 +159,10 @@ export function carry(stream: ReplayStream, res: ServerResponse, afterSeq: numbe
 }
 
 /** Opens a long-lived SSE stream (legacy GET stream, 2026-07-28 subscriptions/listen). */
-export function openEventStream(res: ServerResponse, headers?: Record<string, string>): { send(message: string): boolean } {
+export function openEventStream(res: ServerResponse, outbox: Outbox, headers?: Record<string, string>): { send(message: string): boolean } {
   writeStreamHead(res, headers);
   return {
-    send(message) {
-      if (res.destroyed || res.writableEnded) return false;
-      res.write(sseMessage(message));
-      return true;
-    },
+    send: (message) => outbox.write(res, sseMessage(message)),
   };
 }
 

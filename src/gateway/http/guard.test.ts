@@ -26,6 +26,29 @@ describe('createGuard', () => {
     expect(guard.check({ host: '127.0.0.1:8765', 'x-api-key': 'pb_secret' })).toBeUndefined();
   });
 
+  it('refuses Origin: null with 403 on every method, before the token', () => {
+    for (const method of ['GET', 'POST', 'DELETE', 'OPTIONS']) {
+      expect(guard.screen(method, { host: '127.0.0.1:8765', origin: 'null', 'content-type': 'application/json', ...auth })?.status).toBe(403);
+    }
+    expect(createGuard({ port: 8765, token: undefined }).check({ host: '127.0.0.1:8765', origin: 'null' })?.status).toBe(403);
+  });
+
+  it('answers a body that is not application/json with 415, with or without the token, and only for methods with a body', () => {
+    const open = createGuard({ port: 8765, token: undefined });
+    for (const g of [guard, open]) {
+      for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', undefined]) {
+        const headers = { host: '127.0.0.1:8765', ...(type ? { 'content-type': type } : {}) };
+        expect(g.check({ ...headers, ...auth }, 'POST')?.status, String(type)).toBe(415);
+        expect(g.check(headers, 'POST')?.status, String(type)).toBe(415);
+      }
+      for (const type of ['application/json', 'Application/JSON; charset=utf-8', ' application/json ']) {
+        expect(g.screen('POST', { host: '127.0.0.1:8765', 'content-type': type }), type).toBeUndefined();
+      }
+      expect(g.screen('GET', { host: '127.0.0.1:8765' })).toBeUndefined();
+      expect(g.screen('DELETE', { host: '127.0.0.1:8765' })).toBeUndefined();
+    }
+  });
+
   it('knows loopback addresses', () => {
     expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'].every(isLoopbackAddress)).toBe(true);
     expect(['0.0.0.0', '192.168.1.2', '::', 'example.com'].some(isLoopbackAddress)).toBe(false);

@@ -12,21 +12,23 @@ import type { Dispatcher } from '../dispatcher.js';
 import { toRpcError } from '../dispatcher.js';
 import type { EventFanout } from '../events.js';
 import {
-  classify,
+  answerMessage,
   errorResponse,
   INVALID_REQUEST,
   notificationMessage,
-  PARSE_ERROR,
   resultResponse,
   TRANSPORT_ERROR,
   type JsonRpcRequest,
   type JsonRpcResponse,
+  type ResponseId,
 } from '../jsonrpc.js';
+import { parseClientMessage } from '../parse-message.js';
 import { ALL_VERSIONS, MODERN_VERSION, SUBSCRIPTION_ID_META_KEY } from '../protocol.js';
 import { MISSING_REQUIRED_CLIENT_CAPABILITY } from '../modern-call.js';
 import { abortSession, createSession, type Session, type SessionStore } from '../session.js';
 import { BodyTooLargeError, formatBytes, readBody } from './body.js';
 import { createExchange, openEventStream } from './exchange.js';
+import { createOutbox, type Outbox, type OutboxOptions } from './outbox.js';
 import { gateModernPost } from './era-gate.js';
 import { createSessionStreams, type ResumeOptions, type SessionStreams } from './session-streams.js';
 import { sseMessage } from './sse.js';
@@ -47,6 +49,8 @@ export interface McpHandlerOptions {
   resume?: Partial<ResumeOptions>;
   /** One line per event worth telling the operator (a stream not resumed, an unknown Last-Event-ID). */
   log?: (line: string) => void;
+  /** Limits on what is held for clients that do not read (outbox.ts). */
+  outbox?: Omit<OutboxOptions, 'log'>;
 }
 
 export interface McpHandler {
@@ -56,6 +60,8 @@ export interface McpHandler {
   closeAll(): void;
   /** Legacy sessions' SSE streams and replay buffers (diagnostics and tests). */
   readonly streams: SessionStreams;
+  /** What is held for clients that are slow to read their answers (diagnostics and tests). */
+  readonly outbox: Outbox;
 }
 
 const SESSION_HEADER = 'mcp-session-id';
@@ -65,7 +71,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   /** Open long-lived streams, with the message that ends each gracefully (listen streams). */
   const openStreams = new Map<ServerResponse, string | undefined>();
   let modernCounter = 0;
-  const streams = createSessionStreams({ resume: options.resume, dispatcher, log: options.log ?? (() => undefined) });
+  const log = options.log ?? (() => undefined);
+  const outbox = createOutbox({ ...options.outbox, log });
+  const streams = createSessionStreams({ resume: options.resume, dispatcher, outbox, log });
   // Clients that vanish without DELETE (crashed hosts, closed laptops) would otherwise keep
   // their sessions forever; the spec lets a server end a session at any time (the client then
   // gets 404 and initializes again).
@@ -90,24 +98,24 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     hub.closeSession(session.id);
   }
 
-  function serve(session: Session, request: JsonRpcRequest, res: ServerResponse, canStream: boolean): void {
+  function serve(session: Session, request: JsonRpcRequest, res: ServerResponse, canStream: boolean, id: ResponseId): void {
     // Only legacy sessions resume (2026-07-28 has no session to resume in: README).
     const replay = session.era === 'legacy' ? streams.replayOf(session.id) : undefined;
-    const exchange = createExchange(res, canStream, undefined, replay, replay && streams.settings);
+    const exchange = createExchange(res, canStream, undefined, outbox, replay, replay && streams.settings);
     dispatcher.call(session, request, exchange).then(
-      (result) => exchange.finish(resultResponse(request.id, result)),
+      (result) => exchange.finish(answerMessage(id, result)),
       (error: unknown) => {
         const e = toRpcError(error);
         // SEP-2575 puts HTTP 400 on a missing client capability wherever it is found.
         const status = session.era === 'modern' && e.code === MISSING_REQUIRED_CLIENT_CAPABILITY ? 400 : 200;
-        exchange.finish(errorResponse(request.id, e.code, e.message, e.data), status);
+        exchange.finish(errorResponse(id, e.code, e.message, e.data), status);
       },
     );
   }
 
   function listen(session: Session, request: JsonRpcRequest, res: ServerResponse): void {
     const filter = (request.params?.notifications ?? {}) as Record<string, unknown>;
-    const stream = openEventStream(res);
+    const stream = openEventStream(res, outbox);
     // SEP-2575: a server that ends a subscription on purpose answers the listen request.
     openStreams.set(res, resultResponse(request.id, { resultType: 'complete', _meta: { [SUBSCRIPTION_ID_META_KEY]: request.id } }));
     const listener = { sessionId: session.id, subscriptionId: request.id, filter, sink: stream };
@@ -148,27 +156,18 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   }
 
   function handlePost(req: IncomingMessage, res: ServerResponse, body: Buffer, client: string): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(body.toString('utf8'));
-    } catch {
-      sendJson(res, 400, errorResponse(null, PARSE_ERROR, 'Parse error: the body is not valid JSON'));
+    const parsed = parseClientMessage(body.toString('utf8'));
+    if (parsed.kind === 'error') {
+      sendJson(res, 400, errorResponse(parsed.id, parsed.code, parsed.error));
       return;
     }
-    if (Array.isArray(message)) {
-      sendJson(res, 400, errorResponse(null, INVALID_REQUEST, 'JSON-RPC batches are not supported (removed in MCP 2025-06-18); send one message per request'));
-      return;
-    }
-    const kind = classify(message);
-    if (kind === 'invalid') {
-      sendJson(res, 400, errorResponse(null, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 request, notification or response'));
-      return;
-    }
+    const { kind, message } = parsed;
     const msg = message as JsonRpcRequest;
     const accept = req.headers.accept;
     const canStream = accept === undefined || accept.includes('text/event-stream') || accept.includes('*/*');
     const sessionId = req.headers[SESSION_HEADER] as string | undefined;
-    const id = kind === 'request' ? msg.id : null;
+    /** What answers carry as the id: the request's, digit for digit (parse-message.ts). */
+    const replyId = parsed.kind === 'request' ? parsed.id : null;
 
     // 2026-07-28 or not, and the checks that revision puts on a request (era-gate.ts).
     const gate = kind === 'response' ? { kind: 'legacy' as const } : gateModernPost(req, msg, kind, () => hub.capabilities());
@@ -183,7 +182,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       session.clientCapabilities = gate.envelope.clientCapabilities;
       session.logLevel = gate.envelope.logLevel;
       if (msg.method === 'subscriptions/listen') listen(session, msg, res);
-      else serve(session, msg, res, canStream);
+      else serve(session, msg, res, canStream, replyId);
       return;
     }
 
@@ -193,7 +192,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const result = dispatcher.initialize(session, msg.params);
       sessions.add(session);
       streams.begin(session);
-      sendJson(res, 200, resultResponse(msg.id, result), { 'mcp-session-id': session.id });
+      sendJson(res, 200, resultResponse(replyId, result), { 'mcp-session-id': session.id });
       return;
     }
     if (sessionId === undefined) {
@@ -201,22 +200,22 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       if (kind === 'request' && (msg.method === 'ping' || msg.method === 'server/discover')) {
         const session = createSession('modern', MODERN_VERSION, `modern-${++modernCounter}`);
         session.client = client;
-        serve(session, msg, res, false);
+        serve(session, msg, res, false, replyId);
         return;
       }
-      sendJson(res, 400, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first), or use protocol 2026-07-28 with its _meta envelope'));
+      sendJson(res, 400, errorResponse(replyId, TRANSPORT_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first), or use protocol 2026-07-28 with its _meta envelope'));
       return;
     }
     const session = ownSession(sessionId, client);
     if (session !== undefined) session.lastSeen = Date.now();
     if (session === undefined) {
       // Spec: 404 tells the client its session is gone and it must initialize again.
-      sendJson(res, 404, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, 'Session not found: it ended or the gateway restarted; initialize a new session'));
+      sendJson(res, 404, errorResponse(replyId, TRANSPORT_ERROR, 'Session not found: it ended or the gateway restarted; initialize a new session'));
       return;
     }
     const version = req.headers['mcp-protocol-version'];
     if (typeof version === 'string' && !ALL_VERSIONS.includes(version)) {
-      sendJson(res, 400, errorResponse(kind === 'request' ? msg.id : null, TRANSPORT_ERROR, `Bad Request: unsupported MCP-Protocol-Version ${version}; supported: ${ALL_VERSIONS.join(', ')}`));
+      sendJson(res, 400, errorResponse(replyId, TRANSPORT_ERROR, `Bad Request: unsupported MCP-Protocol-Version ${version}; supported: ${ALL_VERSIONS.join(', ')}`));
       return;
     }
     if (kind === 'notification') {
@@ -226,7 +225,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       dispatcher.answer(session, message as JsonRpcResponse);
       res.writeHead(202).end();
     } else {
-      serve(session, msg, res, canStream);
+      serve(session, msg, res, canStream, replyId);
     }
   }
 
@@ -239,8 +238,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const sessionId = req.headers[SESSION_HEADER] as string | undefined;
     const session = ownSession(sessionId, client);
     if (session === undefined) {
-      if (sessionId === undefined) res.writeHead(405, { allow: 'POST' }).end();
-      else sendJson(res, 404, errorResponse(null, TRANSPORT_ERROR, 'Session not found'));
+      // Spec 2025-11-25 (transports): 405 when there is no stream to offer at this point; the body says why.
+      if (sessionId === undefined) sendJson(res, 405, errorResponse(null, TRANSPORT_ERROR, 'Method Not Allowed: GET /mcp opens the event stream of a session and needs its Mcp-Session-Id header (send initialize first); 2026-07-28 clients use POST subscriptions/listen instead'), { allow: 'POST, DELETE' });
+      else sendJson(res, 404, errorResponse(null, TRANSPORT_ERROR, 'Session not found: it ended or the gateway restarted; initialize a new session'));
       return;
     }
     const lastEventId = req.headers['last-event-id'];
@@ -286,7 +286,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       } else if (method === 'DELETE') {
         handleDelete(req, res, client);
       } else {
-        res.writeHead(405, { allow: 'GET, POST, DELETE' }).end();
+        sendJson(res, 405, errorResponse(null, TRANSPORT_ERROR, `Method Not Allowed: ${String(method).slice(0, 20)} /mcp; the endpoint takes POST (messages), GET (a session's event stream) and DELETE (end a session)`), { allow: 'GET, POST, DELETE' });
       }
     },
     closeAll() {
@@ -297,5 +297,6 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       dispatcher.modern.abortAll();
     },
     streams,
+    outbox,
   };
 }

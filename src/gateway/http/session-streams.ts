@@ -14,6 +14,7 @@ import type { ServerResponse } from 'node:http';
 import type { Dispatcher } from '../dispatcher.js';
 import type { MessageSink, Session } from '../session.js';
 import { carry, writeStreamHead, type ResumeSettings } from './exchange.js';
+import type { Outbox } from './outbox.js';
 import { createSessionReplay, DEFAULT_REPLAY_LIMITS, type ReplayLimits, type ReplayStream, type SessionReplay } from './replay.js';
 
 export interface ResumeOptions extends ReplayLimits {
@@ -31,6 +32,7 @@ const PRIMING_SINCE = '2025-11-25';
 export interface SessionStreamsOptions {
   resume?: Partial<ResumeOptions>;
   dispatcher: Dispatcher;
+  outbox: Outbox;
   log(line: string): void;
 }
 
@@ -50,7 +52,7 @@ export interface SessionStreams {
 
 export function createSessionStreams(options: SessionStreamsOptions): SessionStreams {
   const resume = { ...DEFAULT_RESUME_OPTIONS, ...options.resume };
-  const { dispatcher, log } = options;
+  const { dispatcher, log, outbox } = options;
   const replays = new Map<string, SessionReplay>();
   /** Each session's current standalone GET stream. */
   const standalone = new WeakMap<Session, ReplayStream>();
@@ -91,7 +93,7 @@ export function createSessionStreams(options: SessionStreamsOptions): SessionStr
     };
     writeStreamHead(res, { 'mcp-session-id': session.id });
     if (replay.priming) res.write(stream.priming(resume.retryMs));
-    carry(stream, res, 0);
+    carry(stream, res, 0, outbox);
   }
 
   return {
@@ -115,7 +117,7 @@ export function createSessionStreams(options: SessionStreamsOptions): SessionStr
         const found = replay.resolve(lastEventId);
         if (found !== undefined) {
           writeStreamHead(res, { 'mcp-session-id': session.id });
-          const { replayed, lost } = carry(found.stream, res, found.seq);
+          const { replayed, lost } = carry(found.stream, res, found.seq, outbox);
           if (lost > 0) log(`session ${session.id}: stream ${found.stream.id} resumed after ${lastEventId}, but ${lost} event(s) after it were past the replay limits and are lost; ${replayed} replayed`);
           return 'resumed';
         }

@@ -22,8 +22,13 @@ export interface UpstreamExit {
   signal?: string | null;
   /** stdio: the last lines the server wrote to stderr (secrets redacted). */
   stderrTail: string[];
-  /** stdio: lines on stdout that were not JSON-RPC (skipped, the connection stays up). */
+  /** stdio: lines on stdout that were not JSON-RPC (skipped, the connection stays up); the last ones. */
   nonJsonLines: string[];
+  /** stdio: the first of them, whatever came after, and how many there were. */
+  firstNonJsonLine?: string;
+  nonJsonCount?: number;
+  /** stdio: text on stdout with no newline yet that is not JSON (a prompt waiting for an answer). */
+  unterminatedStdout?: { head: string; bytes: number };
   /** http/sse: the HTTP status of the failing response, and whether it asked for auth. */
   httpStatus?: number;
   needsAuth?: boolean;
@@ -114,7 +119,7 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   const redact = createRedactor([...secretValuesOf(expanded), ...(options.secretValues ?? [])]);
   let link: UpstreamLink;
   try {
-    link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options) : httpLink(expanded, options);
+    link = isStdioEntry(expanded) ? stdioLink(name, expanded, env, redact, options) : httpLink(expanded, options);
   } catch (error) {
     // new URL() on a malformed url: nothing was started.
     const exit: UpstreamExit = { stderrTail: [], nonJsonLines: [], error: redactError(error, redact) };
@@ -146,8 +151,11 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   }
 }
 
-function stdioLink(entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions): UpstreamLink {
+function stdioLink(name: string, entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions): UpstreamLink {
+  const maxMessageMb = entry.patchbay?.maxMessageMb;
   const transport = createStdioTransport({
+    serverName: name,
+    ...(maxMessageMb !== undefined ? { maxMessageBytes: Math.floor(maxMessageMb * 1024 * 1024) } : {}),
     command: entry.command,
     args: entry.args ?? [],
     cwd: options.cwd,

@@ -2,10 +2,14 @@
  * Turns the facts of a failed upstream (UpstreamExit) into what a user can act on: a one-line
  * reason, supporting details and a hint. The cases are the guide's troubleshooting table
  * (chapter 8.3 and Appendix C, Table 3) plus what `claude mcp list` leaves unexplained.
+ *
+ * The one diagnosis for every place that says why a server does not start: `doctor` and
+ * `mcp list` (probe.ts) and `patchbay up` (the supervisor's status reason) call the same
+ * functions here, so the same server fails with the same words everywhere.
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { StdioEntry } from '../../config/types.js';
+import { isStdioEntry, type ServerEntry, type StdioEntry } from '../../config/types.js';
 import { hasUserinfoPassword, urlCredentialAdvice } from '../../secrets/advice.js';
 import { redactText } from '../../secrets/redact/index.js';
 import type { UpstreamExit } from './connection.js';
@@ -18,6 +22,7 @@ export interface Diagnosis {
   kind:
     | 'command-not-found'
     | 'relative-path'
+    | 'file-not-found'
     | 'missing-env'
     | 'missing-dependency'
     | 'exited'
@@ -54,11 +59,16 @@ export function findMissingDependency(stderr: readonly string[]): MissingDepende
   for (const line of stderr) {
     for (const [pattern, kind] of patterns) {
       const match = pattern.exec(line);
-      // "Error: not found" is a message, not a missing program called Error.
-      if (match?.[1] && !/^(error|warning|fatal|info)$/i.test(match[1])) return { name: match[1], kind, line };
+      // "Error: not found" is a message, not a missing program called Error; and
+      // "Cannot find module '/x.js'" is a script that is not there, not a package to install.
+      if (match?.[1] && !/^(error|warning|fatal|info)$/i.test(match[1]) && !(kind === 'node-module' && isPathLike(match[1]))) return { name: match[1], kind, line };
     }
   }
   return undefined;
+}
+
+function isPathLike(name: string): boolean {
+  return isAbsolute(name) || /^\.\.?[\\/]/.test(name) || /^[A-Za-z]:[\\/]/.test(name);
 }
 
 const DEPENDENCY_HINTS: Record<MissingDependency['kind'], (name: string) => string> = {
@@ -82,6 +92,89 @@ export function findMissingRelativeArg(entry: StdioEntry, cwd: string): string |
     if (!existsSync(resolve(cwd, arg))) return arg;
   }
   return undefined;
+}
+
+/** An absolute script path among the arguments (`node /srv/x.js`) that does not exist. */
+export function findMissingAbsoluteArg(entry: StdioEntry): string | undefined {
+  const args = entry.args ?? [];
+  for (const [i, arg] of args.entries()) {
+    if (/^(-e|-c|-p|--eval|--print)$/.test(args[i - 1] ?? '')) continue;
+    if (!isAbsolute(arg) || /[=\s'"();$]/.test(arg)) continue;
+    if (!/\.(m?js|cjs|ts|mts|py|sh|jar|rb|exe|php|pl)$/i.test(arg)) continue;
+    if (!existsSync(arg)) return arg;
+  }
+  return undefined;
+}
+
+/** The first non-JSON text the server wrote on stdout, if any: a whole line, or a prompt with no newline. */
+export function firstNonJsonOutput(exit: UpstreamExit): string | undefined {
+  return (exit.firstNonJsonLine ?? exit.nonJsonLines[0] ?? exit.unterminatedStdout?.head)?.trimEnd();
+}
+
+/** A line as a reason quotes it. */
+function quote(line: string): string {
+  return line.length > 160 ? `${line.slice(0, 160)}…` : line;
+}
+
+function nonJsonDetails(exit: UpstreamExit, first: string): string[] {
+  const details = [`Hosts fail on this line with: Unexpected token '${first.trim()[0] ?? '?'}', "${first.trim().slice(0, 10)}"... is not valid JSON`];
+  const count = exit.nonJsonCount ?? exit.nonJsonLines.length;
+  if (count > 1) details.push(`${count} non-JSON lines on stdout in all; the last: "${exit.nonJsonLines.at(-1)?.slice(0, 200) ?? ''}"`);
+  if (exit.unterminatedStdout && exit.unterminatedStdout.head.trimEnd() !== first.trimEnd()) {
+    details.push(`then ${exit.unterminatedStdout.bytes} bytes without a newline, starting "${exit.unterminatedStdout.head.slice(0, 80)}"`);
+  }
+  return details;
+}
+
+const NON_JSON_HINT = 'stdout is reserved for JSON-RPC messages: the server (or a script wrapping it) must log to stderr. Check the server\'s issues for this bug.';
+
+/** Before anything is started: a command given as a path that is not there. */
+export function diagnoseBeforeStart(entry: ServerEntry, cwd: string): Diagnosis | undefined {
+  if (!isStdioEntry(entry)) return undefined;
+  const command = entry.command;
+  if (!/[\\/]/.test(command)) return undefined;
+  if (isAbsolute(command)) {
+    if (existsSync(command)) return undefined;
+    return { kind: 'command-not-found', reason: `command "${command}" does not exist`, details: [], hint: 'Check the path; it must exist on this machine.' };
+  }
+  if (existsSync(resolve(cwd, command))) return undefined;
+  return {
+    kind: 'relative-path',
+    reason: `command "${command}" is a relative path and does not exist from ${cwd}`,
+    details: [],
+    hint: `Use an absolute path: hosts start servers from a directory you do not choose (${resolve(cwd, command)} does not exist).`,
+  };
+}
+
+/** `${VAR}` references without a value: nothing is started. */
+export function diagnoseMissingEnv(missing: readonly string[]): Diagnosis {
+  return {
+    kind: 'missing-env',
+    reason: `environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not set`,
+    details: missing.map((name) => `\${${name}} is used in the entry and has no value and no default`),
+    hint: `Set ${missing.join(', ')} in the environment the host starts with (GUI hosts do not read your shell profile), put the value in the entry's "env", or write \${NAME:-default}.`,
+  };
+}
+
+/** Why a server did not start, from how its attempt ended: stdio or remote. */
+export function diagnoseExit(entry: ServerEntry, exit: UpstreamExit, context: { cwd: string; timeoutMs: number }): Diagnosis {
+  return isStdioEntry(entry) ? diagnoseStdio(entry, exit, context) : diagnoseRemote(entry.url, exit, context.timeoutMs);
+}
+
+/**
+ * The diagnosis on one line, for `up`'s status and the logs: the reason, and when the reason is
+ * only how it ended (an exit code, a timeout), the last thing it said on stderr, which `doctor`
+ * shows as the first of its details.
+ */
+export function diagnosisLine(diagnosis: Diagnosis): string {
+  if (!['exited', 'timeout', 'failed'].includes(diagnosis.kind)) return diagnosis.reason;
+  const last = diagnosis.details.filter((d) => d.startsWith('stderr: ') && d.trim() !== 'stderr:').at(-1);
+  return last === undefined ? diagnosis.reason : `${diagnosis.reason}; last stderr line: ${JSON.stringify(last.slice(8, 308))}`;
+}
+
+/** Whether trying again cannot help: what is missing stays missing until a person acts. */
+export function isPermanentDiagnosis(diagnosis: Diagnosis): boolean {
+  return ['command-not-found', 'relative-path', 'file-not-found', 'missing-dependency', 'missing-env', 'needs-auth'].includes(diagnosis.kind);
 }
 
 function stderrDetails(exit: UpstreamExit): string[] {
@@ -115,6 +208,17 @@ export function diagnoseStdio(entry: StdioEntry, exit: UpstreamExit, context: { 
     };
   }
 
+  const nonJson = firstNonJsonOutput(exit);
+  if (exit.timedOut && nonJson !== undefined) {
+    // A server that printed something else and then waits (cmd.exe's "Terminate batch job
+    // (Y/N)?", a login prompt) or floods: the line is the cause, the timeout only the symptom.
+    return {
+      kind: 'non-json-stdout',
+      reason: `printed non-JSON on stdout: "${quote(nonJson)}", then gave no answer to initialize within ${context.timeoutMs} ms`,
+      details: [...nonJsonDetails(exit, nonJson), ...stderrDetails(exit)],
+      hint: `${NON_JSON_HINT} If that line is a prompt, the server is waiting for an answer on stdin that no host will give.`,
+    };
+  }
   if (exit.timedOut) {
     return {
       kind: 'timeout',
@@ -135,6 +239,15 @@ export function diagnoseStdio(entry: StdioEntry, exit: UpstreamExit, context: { 
       hint: `Use an absolute path for "${relativeArg}": hosts start servers from a directory you do not choose.`,
     };
   }
+  const missingScript = findMissingAbsoluteArg(entry) ?? scriptNotFoundIn(exit.stderrTail);
+  if (exited && missingScript) {
+    return {
+      kind: 'file-not-found',
+      reason: `${how} during start-up: file "${missingScript}" not found`,
+      details: stderrDetails(exit).slice(0, 4),
+      hint: `Check the path in the entry's args: ${missingScript} does not exist on this machine (moved, deleted, or a package that was uninstalled).`,
+    };
+  }
   const dependency = findMissingDependency(exit.stderrTail);
   if (exited && dependency) {
     return {
@@ -144,16 +257,12 @@ export function diagnoseStdio(entry: StdioEntry, exit: UpstreamExit, context: { 
       hint: DEPENDENCY_HINTS[dependency.kind](dependency.name),
     };
   }
-  if (exit.nonJsonLines.length > 0) {
-    const first = exit.nonJsonLines[0] ?? '';
+  if (nonJson !== undefined) {
     return {
       kind: 'non-json-stdout',
-      reason: `printed non-JSON on stdout: "${first}"`,
-      details: [
-        `Hosts fail on this line with: Unexpected token '${first.trim()[0] ?? '?'}', "${first.trim().slice(0, 10)}"... is not valid JSON`,
-        ...stderrDetails(exit),
-      ],
-      hint: 'stdout is reserved for JSON-RPC messages: the server (or a script wrapping it) must log to stderr. Check the server\'s issues for this bug.',
+      reason: `printed non-JSON on stdout: "${quote(nonJson)}"`,
+      details: [...nonJsonDetails(exit, nonJson), ...stderrDetails(exit)],
+      hint: NON_JSON_HINT,
     };
   }
   if (exited) {
@@ -168,6 +277,15 @@ export function diagnoseStdio(entry: StdioEntry, exit: UpstreamExit, context: { 
     };
   }
   return { kind: 'failed', reason: error?.message ?? 'connection failed', details: stderrDetails(exit) };
+}
+
+/** Node's own report of a script that is not there: "Cannot find module '/srv/x.js'". */
+function scriptNotFoundIn(stderr: readonly string[]): string | undefined {
+  for (const line of stderr) {
+    const match = /Cannot find module '([^']+)'/.exec(line);
+    if (match?.[1] && isPathLike(match[1])) return match[1];
+  }
+  return undefined;
 }
 
 export function diagnoseRemote(url: string, exit: UpstreamExit, timeoutMs: number): Diagnosis {

@@ -11,10 +11,11 @@
  * POSIX so that signals also reach what it started (`npx` → node, `uv run` → python).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import { deserializeMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
+import { createLineSplitter, type LineSplitter, type OversizedLine } from './line-splitter.js';
 import { createLineTail } from './line-tail.js';
 import { redactArgs, type Redactor } from '../../secrets/redact/index.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, formatMiB, identifyOversized, raiseHint } from './oversized.js';
 import { trackChild, untrackChild } from './child-registry.js';
 import { killProcessGroup } from '../../process-group.js';
 
@@ -29,13 +30,24 @@ export interface StdioTransportOptions {
   closeGraceMs?: number;
   stderrTailLines?: number;
   nonJsonTailLines?: number;
+  /** The largest stdout message (one line) accepted; a larger one is dropped and answered with an error (oversized.ts). */
+  maxMessageBytes?: number;
+  /** The server's name, for the error a caller reads. */
+  serverName?: string;
 }
 
 export interface StdioFacts {
   exitCode?: number | null;
   signal?: string | null;
   stderrTail: string[];
+  /** The last non-JSON stdout lines (a ring: a flood keeps only its end). */
   nonJsonLines: string[];
+  /** The first non-JSON stdout line, kept whatever followed it (a flood, a hang). */
+  firstNonJsonLine?: string;
+  /** How many non-JSON lines there were. */
+  nonJsonCount?: number;
+  /** Text on stdout still waiting for a newline, when it is not the start of a JSON message (a prompt). */
+  unterminatedStdout?: { head: string; bytes: number };
   error?: Error;
 }
 
@@ -46,19 +58,23 @@ export interface StdioTransport extends Transport {
   readonly exited: Promise<void>;
 }
 
-/** One message larger than this with no newline is a broken server, not a big result. */
-const MAX_PENDING_CHARS = 64 * 1024 * 1024;
+/** A stderr line is for people: past this it is cut (the tail keeps 2,000 characters anyway). */
+const MAX_STDERR_LINE_BYTES = 64 * 1024;
 
 export function createStdioTransport(options: StdioTransportOptions): StdioTransport {
   const grace = options.closeGraceMs ?? 2_000;
   const stderrTail = createLineTail(options.stderrTailLines ?? 50);
   const nonJson = createLineTail(options.nonJsonTailLines ?? 20);
   const log = options.log;
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   let child: ChildProcess | undefined;
   let exitCode: number | null | undefined;
   let signal: string | null | undefined;
   let spawnError: Error | undefined;
   let closed = false;
+  let stdoutLines: LineSplitter | undefined;
+  let firstNonJson: string | undefined;
+  let nonJsonCount = 0;
   let resolveExited!: () => void;
   const exited = new Promise<void>((resolve) => (resolveExited = resolve));
 
@@ -68,11 +84,15 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     },
     exited,
     facts() {
+      const pending = stdoutLines?.unterminated();
+      const unterminated = pending && !pending.head.trimStart().startsWith('{') ? { head: options.redact(pending.head), bytes: pending.bytes } : undefined;
       return {
         exitCode,
         signal,
         stderrTail: stderrTail.lines(),
         nonJsonLines: nonJson.lines(),
+        ...(firstNonJson !== undefined ? { firstNonJsonLine: firstNonJson, nonJsonCount } : {}),
+        ...(unterminated ? { unterminatedStdout: unterminated } : {}),
         ...(spawnError ? { error: spawnError } : {}),
       };
     },
@@ -109,15 +129,13 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
           finish();
         });
         proc.stdin?.on('error', (error) => log?.('debug', `stdin: ${error.message}`));
-        readLines(proc.stdout!, onStdoutLine, (error) => {
-          transport.onerror?.(error);
-          void transport.close();
-        });
-        readLines(proc.stderr!, (line) => {
+        stdoutLines = readLines(proc.stdout!, maxMessageBytes, onStdoutLine, onOversizedMessage);
+        const onStderrLine = (line: string) => {
           const clean = options.redact(line);
           stderrTail.push(clean);
           log?.('info', `stderr: ${clean}`);
-        });
+        };
+        readLines(proc.stderr!, MAX_STDERR_LINE_BYTES, onStderrLine, (line) => onStderrLine(`${line.head}… (a line of ${line.bytes} bytes, cut)`));
       });
     },
     async send(message: JSONRPCMessage) {
@@ -157,9 +175,7 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     try {
       message = parseMessage(line);
     } catch {
-      const clean = options.redact(line);
-      nonJson.push(clean);
-      log?.('warn', `stdout line is not JSON-RPC, skipped: ${clean}`);
+      recordNonJson(options.redact(line));
       return;
     }
     inbox.push(message);
@@ -201,28 +217,47 @@ export function createStdioTransport(options: StdioTransportOptions): StdioTrans
     else report();
   }
 
-  function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void, onOverflow?: (e: Error) => void) {
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
-    stream.on('data', (chunk: Buffer) => {
-      pending += decoder.write(chunk);
-      let start = 0;
-      let newline: number;
-      while ((newline = pending.indexOf('\n', start)) !== -1) {
-        const end = newline > start && pending.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-        onLine(pending.slice(start, end));
-        start = newline + 1;
-      }
-      pending = start === 0 ? pending : pending.slice(start);
-      if (pending.length > MAX_PENDING_CHARS) {
-        pending = '';
-        onOverflow?.(new Error(`the server wrote more than ${MAX_PENDING_CHARS} characters without a newline`));
-      }
-    });
-    stream.on('end', () => {
-      const rest = pending + decoder.end();
-      if (rest) onLine(rest);
-    });
+  function recordNonJson(clean: string): void {
+    nonJson.push(clean);
+    nonJsonCount++;
+    if (firstNonJson === undefined) firstNonJson = clean.length > 2_000 ? `${clean.slice(0, 2_000)}…` : clean;
+    log?.('warn', `stdout line is not JSON-RPC, skipped: ${clean}`);
+  }
+
+  function readLines(stream: NodeJS.ReadableStream, maxLineBytes: number, onLine: (line: string) => void, onOversized: (line: OversizedLine) => void): LineSplitter {
+    const splitter = createLineSplitter({ maxLineBytes, onLine, onOversized });
+    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
+    stream.on('end', () => splitter.end());
+    return splitter;
+  }
+
+  /**
+   * A message over the limit was dropped unread (line-splitter.ts). Say so in the server's log
+   * and to whoever waits for it: the request it answers fails now, naming the limit and the
+   * setting that raises it, instead of timing out; a request from the server gets an error.
+   */
+  function onOversizedMessage(line: OversizedLine): void {
+    const what = identifyOversized(line);
+    const size = formatMiB(line.bytes);
+    const limit = formatMiB(maxMessageBytes);
+    const who = options.serverName ? `Server "${options.serverName}"` : 'The server';
+    const text = `${who} sent a message of ${size}${what.method ? ` (${what.method})` : ''}, over Patchbay's ${limit} limit for one message from this server; it was dropped. ${raiseHint(line.bytes)}.`;
+    if (what.kind === 'response' && what.id !== undefined) {
+      log?.('error', `${text} The request it answered (id ${JSON.stringify(what.id)}) gets this error.`);
+      const error = { jsonrpc: '2.0', id: what.id, error: { code: -32603, message: text, data: { limit: maxMessageBytes, bytes: line.bytes } } };
+      inbox.push(error as JSONRPCMessage);
+      if (!pumping) void pump();
+    } else if (what.kind === 'request' && what.id !== undefined) {
+      log?.('error', `${text} It was a request; the server gets an error answer.`);
+      void transport.send({ jsonrpc: '2.0', id: what.id, error: { code: -32600, message: `Message too large for Patchbay: ${size} is over the ${limit} limit` } } as JSONRPCMessage).catch(() => undefined);
+    } else if (what.kind === 'notification') {
+      log?.('error', text);
+    } else if (!line.head.trimStart().startsWith('{')) {
+      // Not JSON at all: a flood of garbage is a non-JSON line like any other, only longer.
+      recordNonJson(`${options.redact(line.head.slice(0, 100))}… (${size} without a newline)`);
+    } else {
+      log?.('error', `${text} Its id could not be read, so a request waiting for it ends at its timeout.`);
+    }
   }
 
   return transport;

@@ -14,7 +14,6 @@
 import type { DefinitionKind, Finding } from '../scan/types.js';
 import { printable } from '../scan/unicode.js';
 import { describeChange, type Definition } from './definition.js';
-import type { IgnoreRules } from './ignore.js';
 import type { PendingRecord, PinOrigin, PinRecord, QuarantineReason, ServerPins } from './store.js';
 
 export type PinningMode = 'trust-new' | 'strict' | 'off';

@@ -9,7 +9,7 @@
  */
 import { defaultDatabasePath, migrateStore, openDatabase, type SqliteDatabase } from '../../store/database.js';
 import type { DefinitionKind, Finding } from '../scan/types.js';
-import type { PendingRecord, PinListing, PinOrigin, PinRecord, PinStore, ServerPins } from './store.js';
+import type { PendingRecord, PinListing, PinRecord, PinStore, ServerPins } from './store.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE pins (
