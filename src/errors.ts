@@ -14,6 +14,8 @@ export type PatchbayErrorCode =
   | 'ENV_MISSING' // ${VAR} with no value and no default
   | 'UPSTREAM' // an MCP server or a model provider failed
   | 'KEY_UNAVAILABLE' // a provider key reference (cmd:) could not be resolved when a request needed it
+  | 'SANDBOX_UNAVAILABLE' // a server asks for a sandbox and none can run here: it is not started
+  | 'SANDBOX_INVALID' // its sandbox settings cannot be applied (a missing or protected path)
   | 'NOT_IMPLEMENTED';
 
 export interface PatchbayErrorOptions {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ServerEntry } from './types.js';
+import { sandboxOptionSchema } from '../sandbox/options.js';
 
 /** Claude Code's rule for server names. */
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -27,8 +28,9 @@ const patchbayOptions = z.strictObject(
     denyTools: z.array(z.string(), { error: 'must be an array of tool names' }).optional(),
     prefix: z.string({ error: 'must be a string' }).optional(),
     timeoutMs: z.number({ error: 'must be a number' }).int().positive('must be a positive number of milliseconds').optional(),
+    sandbox: sandboxOptionSchema.optional(),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs` : 'must be an object') },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; known: disabled, allowTools, denyTools, prefix, timeoutMs, sandbox` : 'must be an object') },
 );
 
 const stdioSchema = z.looseObject({
@@ -67,7 +69,8 @@ const remoteSchema = z.looseObject({
       { error: 'must be an object' },
     )
     .optional(),
-  patchbay: patchbayOptions.optional(),
+  // A remote server runs elsewhere: there is nothing here to confine.
+  patchbay: patchbayOptions.refine((p) => p.sandbox === undefined, { message: 'applies to stdio servers only (a remote server runs elsewhere)', path: ['sandbox'] }).optional(),
 });
 
 export interface EntryIssue {

@@ -3,6 +3,7 @@
  * ../shared/reference/claude-code-config-files.md), plus Patchbay's own `patchbay` key,
  * which hosts ignore because they ignore unknown keys.
  */
+import type { SandboxOption } from '../sandbox/options.js';
 
 /** Claude Code's scopes, plus Claude Desktop's file as a read-only source. */
 export type Scope = 'local' | 'project' | 'user';
@@ -19,6 +20,8 @@ export interface PatchbayEntryOptions {
   prefix?: string;
   /** Per-call timeout in milliseconds. */
   timeoutMs?: number;
+  /** stdio only: run the server confined (see src/sandbox/README.md). */
+  sandbox?: SandboxOption;
 }
 
 interface EntryBase {

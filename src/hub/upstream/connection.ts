@@ -12,6 +12,7 @@ import { createRecordingFetch } from './http-fetch.js';
 import { createRedactor, secretValuesOf, type Redactor } from './redact.js';
 import { openSession, type UpstreamLink } from './session.js';
 import { createStdioTransport } from './stdio-transport.js';
+import { sandboxServerCommand, type ServerSandbox } from '../../sandbox/for-server.js';
 
 export type UpstreamTransportKind = 'stdio' | 'http' | 'sse';
 
@@ -91,9 +92,11 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   const redact = createRedactor(secretValuesOf(expanded));
   let link: UpstreamLink;
   try {
-    link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options) : httpLink(expanded, options);
+    // A sandboxed entry runs inside bubblewrap; when none can run it does not run at all.
+    const sandbox = isStdioEntry(expanded) ? await sandboxServerCommand({ name, entry: expanded, cwd: options.cwd, env: definedEnv({ ...env, ...expanded.env }), log: options.log }) : undefined;
+    link = isStdioEntry(expanded) ? stdioLink(expanded, env, redact, options, sandbox) : httpLink(expanded, options);
   } catch (error) {
-    // new URL() on a malformed url: nothing was started.
+    // new URL() on a malformed url, or a sandbox that cannot run: nothing was started.
     const exit: UpstreamExit = { stderrTail: [], nonJsonLines: [], error: redactError(error, redact) };
     throw new UpstreamConnectError(`${name}: ${redact(exit.error!.message)}`, exit);
   }
@@ -122,16 +125,17 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   }
 }
 
-function stdioLink(entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions): UpstreamLink {
+function stdioLink(entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions, sandbox?: ServerSandbox): UpstreamLink {
   const transport = createStdioTransport({
-    command: entry.command,
-    args: entry.args ?? [],
+    command: sandbox?.command ?? entry.command,
+    args: sandbox?.args ?? entry.args ?? [],
     cwd: options.cwd,
-    env: { ...env, ...entry.env },
+    env: sandbox?.env ?? { ...env, ...entry.env },
     redact,
     log: options.log,
     closeGraceMs: options.closeGraceMs,
   });
+  if (sandbox) void transport.exited.then(() => sandbox.close());
   return {
     kind: 'stdio',
     transport,
@@ -178,7 +182,15 @@ function redactError(error: unknown, redact: Redactor): Error {
   clean.name = e.name;
   const code = (e as { code?: unknown }).code;
   if (code !== undefined) Object.assign(clean, { code });
+  const hint = (e as { hint?: unknown }).hint;
+  if (typeof hint === 'string') Object.assign(clean, { hint: redact(hint) });
   return clean;
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
+  return out;
 }
 
 /** One line for logs and error messages; the probe turns the same facts into advice. */
