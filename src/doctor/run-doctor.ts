@@ -13,6 +13,9 @@ import { redactKnownSecrets, secretValuesOf } from '../config/redact.js';
 import type { ScopedServer } from '../config/types.js';
 import { probeServer, type ProbeResult } from '../hub/probe.js';
 import { renderReport } from './render.js';
+import { sandboxSuggestions, sandboxSupport } from './sandbox-advice.js';
+import { sandboxLabel } from '../sandbox/options.js';
+import type { SandboxSupport } from '../sandbox/support.js';
 
 export interface DoctorOptions {
   name?: string;
@@ -35,6 +38,8 @@ export interface ServerFinding {
   logFile: string;
   /** Whether that log exists yet (only once the hub has run the server). */
   logExists: boolean;
+  /** "sandboxed (network: none)" when its entry asks for the sandbox. */
+  sandbox?: string;
 }
 
 export interface DoctorReport {
@@ -43,6 +48,10 @@ export interface DoctorReport {
   configProblems: ConfigProblem[];
   servers: ServerFinding[];
   logDir: string;
+  /** Whether a sandbox can run here, and why not. */
+  sandbox: SandboxSupport;
+  /** One line per unconfined stdio server: how to sandbox it. */
+  suggestions: string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -68,7 +77,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   }
 
   const logDir = patchbayPaths().log;
-  const results = await Promise.all(servers.map((server) => probeOne(server, timeoutMs, cwd, options.env)));
+  const [results, sandbox] = await Promise.all([Promise.all(servers.map((server) => probeOne(server, timeoutMs, cwd, options.env))), sandboxSupport(options.env)]);
   const findings: ServerFinding[] = servers.map((server, i) => {
     const result = results[i] as ProbeResult;
     const logFile = join(logDir, `mcp-server-${server.name.replace(/[^A-Za-z0-9._@-]/g, '_')}.log`);
@@ -81,6 +90,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       result,
       logFile,
       logExists: existsSync(logFile),
+      ...(sandboxLabel(server.entry) ? { sandbox: sandboxLabel(server.entry) } : {}),
     };
   });
   const report: DoctorReport = {
@@ -89,6 +99,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     configProblems,
     servers: findings,
     logDir,
+    sandbox,
+    suggestions: sandboxSuggestions(servers),
   };
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));

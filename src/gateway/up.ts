@@ -9,6 +9,7 @@ import { loadOrCreateToken } from '../auth/token.js';
 import { loadRegistry, resolveServers } from '../config/registry.js';
 import { PatchbayError } from '../errors.js';
 import { createHub } from '../hub/index.js';
+import { sandboxLabel } from '../sandbox/options.js';
 import type { HubServerStatus } from '../hub/types.js';
 import { isLoopbackAddress } from './http/guard.js';
 import type { NodeListener } from './http/server.js';
@@ -47,10 +48,11 @@ export function maskToken(token: string): string {
   return token.length <= 10 ? '****' : `${token.slice(0, 5)}…${token.slice(-2)}`;
 }
 
-function describeServer(s: HubServerStatus): string {
-  if (s.state === 'ready') return `  ✔ ${s.name}  ${s.transport}, ${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}`;
+function describeServer(s: HubServerStatus, sandbox?: string): string {
+  const note = sandbox ? `, ${sandbox}` : '';
+  if (s.state === 'ready') return `  ✔ ${s.name}  ${s.transport}, ${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}${note}`;
   if (s.state === 'disabled') return `  ○ ${s.name}  disabled (patchbay.disabled in its entry)`;
-  return `  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}`;
+  return `  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}${note}`;
 }
 
 async function mountProxy(token: string, stderr: Writable): Promise<{ listener: NodeListener; close(): Promise<void> } | string> {
@@ -123,14 +125,15 @@ export async function runUp(options: UpOptions): Promise<void> {
   const status = hub.status();
   const ready = status.filter((s) => s.state === 'ready').length;
   lines.push(`Servers (${ready} of ${status.length} ready):`);
-  for (const s of status) lines.push(describeServer(s));
+  const sandboxes = new Map(servers.map((server) => [server.name, sandboxLabel(server.entry)]));
+  for (const s of status) lines.push(describeServer(s, sandboxes.get(s.name)));
   if (status.length === 0) lines.push('  none configured: add one with `patchbay mcp add NAME -- COMMAND ARGS`');
   for (const s of pending) lines.push(`  ⏸ ${s.name}  pending approval in ${s.file} (approve it in .claude/settings.local.json)`);
   lines.push('Press Ctrl+C to stop.');
   stdout.write(`${lines.join('\n')}\n`);
 
   const offStatus = hub.on((event) => {
-    if (event.type === 'status' && event.server.state !== 'starting') stderr.write(`patchbay: ${describeServer(event.server).trim()}\n`);
+    if (event.type === 'status' && event.server.state !== 'starting') stderr.write(`patchbay: ${describeServer(event.server, sandboxes.get(event.server.name)).trim()}\n`);
   });
 
   await new Promise<void>((resolve) => {

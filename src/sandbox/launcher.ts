@@ -91,6 +91,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       proxy = await createEgressProxy({ rules: allow, log: options.log });
     }
   }
+  // The sandbox sees the host's files live: Patchbay's own directories must exist now to be
+  // hidden now, or a token or secret written later would be readable by a server already running.
+  for (const p of protect) if (p.reason === 'patchbay' && p.hidden) mkdirSync(p.path, { recursive: true, mode: 0o700 });
   if (options.stateDir) for (const dir of ['npm', 'cache']) mkdirSync(join(options.stateDir, dir), { recursive: true, mode: 0o700 });
 
   const forwards = (allow ?? [])

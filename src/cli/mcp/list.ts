@@ -6,6 +6,7 @@ import { loadRegistry, resolveServers } from '../../config/registry.js';
 import { redactEntry } from '../../config/redact.js';
 import type { ScopedServer } from '../../config/types.js';
 import type { ProbeResult } from '../../hub/probe.js';
+import { sandboxLabel } from '../../sandbox/options.js';
 import { checkAll, timeoutFrom } from './check.js';
 import { describeTarget, printProblems, statusDetails, statusText, write } from './format.js';
 
@@ -30,7 +31,8 @@ export async function runList(options: ListOptions): Promise<void> {
   } else {
     servers.forEach((server, i) => {
       const result = results[i]!;
-      write(`${server.name}: ${describeTarget(server)} - ${statusText(result)}`);
+      const sandbox = sandboxLabel(server.entry);
+      write(`${server.name}: ${describeTarget(server)} - ${statusText(result)}${sandbox ? ` · ${sandbox}` : ''}`);
       for (const line of statusDetails(result)) write(line);
     });
   }
@@ -47,6 +49,7 @@ function toJson(server: ScopedServer, result: ProbeResult): Record<string, unkno
     ...(server.approval ? { approval: server.approval } : {}),
     ...redactEntry(server.entry),
     type: server.entry.type ?? 'stdio',
+    sandboxed: sandboxLabel(server.entry) !== undefined,
     status: result.status,
     ...(result.reason !== undefined ? { reason: result.reason } : {}),
     ...(result.details?.length ? { details: result.details } : {}),
