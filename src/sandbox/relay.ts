@@ -81,7 +81,10 @@ async function main(): Promise<void> {
   await listen(proxy, '127.0.0.1', config.port);
   for (const target of config.forwards) {
     const server = createServer((client) => tunnel(config.socket, target, client));
-    await listen(server, target.host, target.port);
+    // Ports below 1024 need a capability the sandbox drops: those stay reachable through the proxy only.
+    await listen(server, target.host, target.port).catch((error: Error) => {
+      process.stderr.write(`patchbay sandbox: ${target.host}:${target.port} is reachable through HTTP_PROXY only (${error.message})\n`);
+    });
   }
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => undefined);
   const child = spawn(command, args, { stdio: 'inherit' });
