@@ -7,6 +7,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NODE22_BIN } from '../helpers/node22.js';
 import { connect, isLinux, PROBE_SERVER, requireSandbox, visibleHome, type VisibleHome } from './helpers.js';
 
 function listen<T extends Server | HttpServer>(server: T): Promise<number> {
@@ -55,6 +56,17 @@ describe.skipIf(!isLinux)('network inside the sandbox', () => {
       expect(probe.logs.join('\n')).toMatch(new RegExp(`sandbox egress refused CONNECT 127\\.0\\.0\\.1:${forbiddenPort}: 127\\.0\\.0\\.1:${forbiddenPort} is not in the allow list`));
       expect(await probe.call('fetch', { url: 'https://example.com/' })).toMatch(/^error/);
       expect(probe.logs.join('\n')).toMatch(/refused CONNECT example\.com:443: example\.com:443 is not in the allow list/);
+    } finally {
+      await probe.connection.close();
+    }
+  });
+
+  it('Node 22 finds the proxy by itself (NODE_USE_ENV_PROXY), with no preload at work', async () => {
+    const probe = await connect('probe-22', { command: NODE22_BIN, args: [PROBE_SERVER], patchbay: { sandbox: { network: { allow: [`localhost:${webPort}`] } } } }, where.project);
+    try {
+      expect(await probe.call('fetch', { url: `http://localhost:${webPort}/node22` })).toBe('200: web answered GET /node22');
+      expect(await probe.call('fetch', { url: 'https://example.com/' })).toMatch(/^error/);
+      expect(probe.logs.join('\n')).toMatch(/refused CONNECT example\.com:443/);
     } finally {
       await probe.connection.close();
     }
