@@ -8,6 +8,7 @@
  * must not lead to loopback or link-local addresses, see host-rules.ts), and only then dialled.
  * Everything else gets 403 with the reason, and the reason goes to the server's log.
  */
+import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, isIP, type Socket } from 'node:net';
@@ -31,7 +32,8 @@ export interface EgressProxy {
 /** Headers that belong to one hop and must not be forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-type Decision = { ok: true; address: string } | { ok: false; status: number; reason: string };
+/** The addresses a name was checked against, handed to connect() so it dials only those. */
+type Decision = { ok: true; addresses: LookupAddress[] } | { ok: false; status: number; reason: string };
 
 export async function createEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const { rules, log } = options;
@@ -42,16 +44,28 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
     const name = normalizeHost(host);
     const rule = matchHostRule(rules, name, port);
     if (!rule) return { ok: false, status: 403, reason: `${name}:${port} is not in the allow list (${describeRules(rules)})` };
-    let address = name;
+    let addresses: LookupAddress[] = [{ address: name, family: isIP(name) }];
     if (isIP(name) === 0) {
       try {
-        address = (await lookup(name)).address;
+        addresses = await lookup(name, { all: true });
       } catch (error) {
         return { ok: false, status: 502, reason: `${name} does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
       }
     }
-    const problem = checkAddress(rule, name, address);
-    return problem ? { ok: false, status: 403, reason: problem } : { ok: true, address };
+    // Every address must pass: a name with one public and one loopback address is refused.
+    for (const { address } of addresses) {
+      const problem = checkAddress(rule, name, address);
+      if (problem) return { ok: false, status: 403, reason: problem };
+    }
+    return { ok: true, addresses };
+  }
+
+  /** A dns.lookup replacement that answers with the checked addresses only (no second resolution to race). */
+  function vetted(addresses: LookupAddress[]) {
+    return (_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+      if (options?.all) callback(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    };
   }
 
   const server = createServer((req, res) => void forward(req, res));
@@ -78,7 +92,7 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
       client.end(reply(decision.status, decision.reason));
       return;
     }
-    const upstream = connect({ host: decision.address, port: target.port });
+    const upstream = connect({ host: target.host, port: target.port, lookup: vetted(decision.addresses) as never });
     let established = false;
     sockets.add(upstream);
     upstream.once('close', () => sockets.delete(upstream));
@@ -121,7 +135,7 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
     headers.host = url.host;
-    const upstream = httpRequest({ host: decision.address, port, method: req.method, path: `${url.pathname}${url.search}`, headers, setHost: false }, (answer) => {
+    const upstream = httpRequest({ host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, lookup: vetted(decision.addresses) as never, method: req.method, path: `${url.pathname}${url.search}`, headers, setHost: false }, (answer) => {
       const out: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);

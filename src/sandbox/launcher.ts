@@ -162,7 +162,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 }
 
 function relayConfig(port: number, forwards: { host: string; connectHost: string; port: number }[]): string {
-  const config = { socket: INNER_SOCKET, port, forwards: forwards.map((f) => ({ host: f.host, port: f.port })) };
+  // The CONNECT names the host as the rule does (`localhost:3000` must match `localhost:3000`).
+  const config = { socket: INNER_SOCKET, port, forwards: forwards.map((f) => ({ host: f.host, connect: f.connectHost, port: f.port })) };
   return Buffer.from(JSON.stringify(config)).toString('base64');
 }
 

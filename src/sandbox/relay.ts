@@ -22,8 +22,8 @@ interface RelayConfig {
   socket: string;
   /** Where the HTTP proxy listens inside (127.0.0.1). */
   port: number;
-  /** Loopback host:port pairs forwarded as themselves. */
-  forwards: { host: string; port: number }[];
+  /** Loopback ports forwarded as themselves: listened on at host:port, tunnelled to connect:port. */
+  forwards: { host: string; connect: string; port: number }[];
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
@@ -41,9 +41,9 @@ function pipeToProxy(socketPath: string, client: Socket): void {
   upstream.pipe(client);
 }
 
-function tunnel(socketPath: string, target: { host: string; port: number }, client: Socket): void {
+function tunnel(socketPath: string, target: RelayConfig['forwards'][number], client: Socket): void {
   const upstream = connect(socketPath);
-  const authority = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+  const authority = target.connect.includes(':') ? `[${target.connect}]:${target.port}` : `${target.connect}:${target.port}`;
   client.pause();
   client.on('error', () => upstream.destroy());
   upstream.on('error', () => client.destroy());

@@ -18,20 +18,23 @@ describe.skipIf(!isLinux)('network inside the sandbox', () => {
   let where: VisibleHome;
   const allowed = createServer((socket) => socket.end('hello from the allowed port\n'));
   const forbidden = createServer((socket) => socket.end('hello from a port nobody allowed\n'));
+  const named = createServer((socket) => socket.end('hello from the port listed as localhost\n'));
   const web = createHttpServer((req, res) => res.end(`web answered ${req.method} ${req.url}`));
   let allowedPort: number;
   let forbiddenPort: number;
   let webPort: number;
+  let namedPort: number;
 
   beforeAll(async () => {
     await requireSandbox();
     where = visibleHome();
-    [allowedPort, forbiddenPort, webPort] = await Promise.all([listen(allowed), listen(forbidden), listen(web)]);
+    [allowedPort, forbiddenPort, webPort, namedPort] = await Promise.all([listen(allowed), listen(forbidden), listen(web), listen(named)]);
   });
   afterAll(() => {
     allowed.close();
     forbidden.close();
     web.close();
+    named.close();
     where?.cleanup();
   });
 
@@ -45,10 +48,12 @@ describe.skipIf(!isLinux)('network inside the sandbox', () => {
   });
 
   it('with an allow list, reaches the listed port and not the other', async () => {
-    const probe = await connect('probe', { command: process.execPath, args: [PROBE_SERVER], patchbay: { sandbox: { network: { allow: [`127.0.0.1:${allowedPort}`, `localhost:${webPort}`] } } } }, where.project);
+    const probe = await connect('probe', { command: process.execPath, args: [PROBE_SERVER], patchbay: { sandbox: { network: { allow: [`127.0.0.1:${allowedPort}`, `localhost:${webPort}`, `localhost:${namedPort}`] } } } }, where.project);
     try {
       expect(await probe.call('connect', { host: '127.0.0.1', port: allowedPort })).toBe('ok: hello from the allowed port');
       expect(await probe.call('connect', { host: '127.0.0.1', port: forbiddenPort })).toMatch(/^error ECONNREFUSED/);
+      // Listed by name (localhost:PORT): the port is forwarded too, and the tunnel names it as the rule does.
+      expect(await probe.call('connect', { host: '127.0.0.1', port: namedPort })).toBe('ok: hello from the port listed as localhost');
 
       // fetch() goes through HTTP_PROXY (Node 20: Patchbay's preload; Node 22.21+: NODE_USE_ENV_PROXY).
       expect(await probe.call('fetch', { url: `http://localhost:${webPort}/through-the-proxy` })).toBe('200: web answered GET /through-the-proxy');
@@ -61,7 +66,7 @@ describe.skipIf(!isLinux)('network inside the sandbox', () => {
     }
   });
 
-  it('Node 22 finds the proxy by itself (NODE_USE_ENV_PROXY), with no preload at work', async () => {
+  it('Node 22 uses the proxy through NODE_USE_ENV_PROXY (the Node 20 preload stays idle there)', async () => {
     const probe = await connect('probe-22', { command: NODE22_BIN, args: [PROBE_SERVER], patchbay: { sandbox: { network: { allow: [`localhost:${webPort}`] } } } }, where.project);
     try {
       expect(await probe.call('fetch', { url: `http://localhost:${webPort}/node22` })).toBe('200: web answered GET /node22');
