@@ -8,6 +8,7 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StdioEntry } from '../config/types.js';
+import { PatchbayError } from '../errors.js';
 import { patchbayPaths } from '../paths.js';
 import { createSandbox, type WrappedCommand } from './launcher.js';
 import { sandboxSettingsOf } from './options.js';
@@ -40,7 +41,12 @@ export async function sandboxServerCommand(input: ServerSandboxInput): Promise<S
   if (!settings) return undefined;
   const hostEnv = input.hostEnv ?? process.env;
   const cwd = input.cwd ?? process.cwd();
-  const projectDir = realpathSync(cwd);
+  let projectDir: string;
+  try {
+    projectDir = realpathSync(cwd);
+  } catch {
+    throw new PatchbayError('SANDBOX_INVALID', `the working directory ${cwd} of server "${input.name}" does not exist, so there is no project to make writable`, { hint: 'Start Patchbay from the project directory.' });
+  }
   const protect = protectedPaths(hostEnv);
   const policy = resolveSandboxPolicy(settings, { projectDir, home: hostEnv.HOME, protect, where: `server "${input.name}"` });
   const sandbox = await createSandbox({ policy, hostEnv, projectDir, protect, stateDir: serverStateDir(input.name), log: input.log });

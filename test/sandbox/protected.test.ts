@@ -69,6 +69,11 @@ describe.skipIf(!isLinux)('protected paths inside a writable project', () => {
     expect(existsSync(join(where.project, '.claude', 'settings.local.json'))).toBe(false);
   });
 
+  it('reports a missing command as missing, as it would be without the sandbox', async () => {
+    const failure = await connect('missing', { command: 'patchbay-no-such-server', args: [], patchbay: { sandbox: true } }, where.project).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ message: expect.stringMatching(/command not found \(spawn patchbay-no-such-server ENOENT\)/), exit: { error: { code: 'ENOENT' } } });
+  });
+
   it('has a private /tmp', async () => {
     const hostFile = join(tmpdir(), `patchbay-sandbox-host-file-${process.pid}`);
     writeFileSync(hostFile, 'host');

@@ -98,7 +98,7 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   } catch (error) {
     // new URL() on a malformed url, or a sandbox that cannot run: nothing was started.
     const exit: UpstreamExit = { stderrTail: [], nonJsonLines: [], error: redactError(error, redact) };
-    throw new UpstreamConnectError(`${name}: ${redact(exit.error!.message)}`, exit);
+    throw new UpstreamConnectError(`${name}: ${describeExit(exit, options.timeoutMs)}`, exit);
   }
   const started = Date.now();
   try {
