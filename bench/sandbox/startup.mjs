@@ -8,7 +8,7 @@
  * Usage: node bench/sandbox/startup.mjs [--starts 20] [--server probe|everything|both]
  *        (build dist/ first: npx tsc -p tsconfig.build.json; Linux with bubblewrap)
  */
-import { appendFileSync, mkdtempSync, realpathSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { loadavg, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,4 +73,5 @@ for (const [name, server] of Object.entries(servers)) {
     console.log(`${mode.padEnd(24)} ${`${init.p50.toFixed(1)} ms`.padStart(15)} ${`${listed.p50.toFixed(1)} ms`.padStart(15)} ${`${listed.p90.toFixed(1)} ms`.padStart(9)} ${(mode === 'unconfined' ? '—' : `${(listed.p50 / base).toFixed(2)}× (+${extra.toFixed(0)} ms)`).padStart(14)}`);
   }
 }
+rmSync(project, { recursive: true, force: true });
 console.log(`\nload after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
