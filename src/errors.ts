@@ -20,6 +20,8 @@ export type PatchbayErrorCode =
   | 'SECRET_KEY' // the secret store's key is missing, malformed or not the store's
   | 'SECRET_MISSING' // ${secret:NAME} names a secret the store does not hold
   | 'REFERENCE_REFUSED' // a reference a file may not use (cmd: in a project file, secrets before approval)
+  | 'SANDBOX_UNAVAILABLE' // a server asks for a sandbox and none can run here: it is not started
+  | 'SANDBOX_INVALID' // its sandbox settings cannot be applied (a missing or protected path)
   | 'NOT_IMPLEMENTED';
 
 export interface PatchbayErrorOptions {

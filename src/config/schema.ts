@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { secretsPolicySchema } from '../secrets/traffic/policy.js';
 import type { ServerEntry } from './types.js';
+import { sandboxOptionSchema } from '../sandbox/options.js';
 
 /** Claude Code's rule for server names. */
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -60,6 +61,7 @@ const patchbayOptionShape = {
         if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['patterns'] });
       })
       .optional(),
+    sandbox: sandboxOptionSchema.optional(),
     maxMessageMb: z.number({ error: 'must be a number' }).positive('must be a positive number of MiB').optional(),
 };
 
@@ -104,7 +106,8 @@ const remoteSchema = z.looseObject({
       { error: 'must be an object' },
     )
     .optional(),
-  patchbay: patchbayOptions.optional(),
+  // A remote server runs elsewhere: there is nothing here to confine.
+  patchbay: patchbayOptions.refine((p) => p.sandbox === undefined, { message: 'applies to stdio servers only (a remote server runs elsewhere)', path: ['sandbox'] }).optional(),
 });
 
 export interface EntryIssue {

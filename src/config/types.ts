@@ -3,6 +3,7 @@
  * ../shared/reference/claude-code-config-files.md), plus Patchbay's own `patchbay` key,
  * which hosts ignore because they ignore unknown keys.
  */
+import type { SandboxOption } from '../sandbox/options.js';
 
 import type { SecretsPolicy } from '../secrets/traffic/policy.js';
 
@@ -46,6 +47,8 @@ export interface PatchbayEntryOptions {
   pinIgnore?: { patterns?: string[]; paths?: string[] };
   /** stdio: the largest message (one stdout line) taken from the server, in MiB (default 32). */
   maxMessageMb?: number;
+  /** stdio only: run the server confined (see src/sandbox/README.md). */
+  sandbox?: SandboxOption;
 }
 
 interface EntryBase {

@@ -66,6 +66,16 @@ export function renderReport(report: DoctorReport): string {
   const scanErrors = scan.filter((f) => f.level === 'error').length;
   const secretErrors = report.secrets.filter((s) => s.severity === 'error').length;
   const total = problems.length + scanErrors + secretErrors;
+  if (report.sandbox.ok) out.push(`Sandbox: ${report.sandbox.detail}`);
+  else {
+    out.push(`Sandbox: unavailable — ${report.sandbox.reason}; sandboxed servers do not start.`);
+    // The fix is already under the problem of a sandboxed server that failed for this.
+    if (!report.servers.some((f) => f.result.kind === 'sandbox')) out.push(`  fix: ${report.sandbox.hint}`);
+  }
+  if (report.suggestions.length > 0) {
+    out.push(`Suggestions (${report.suggestions.length}):`);
+    for (const line of report.suggestions) out.push(`  - ${line}`);
+  }
   out.push(`Per-server logs (when Patchbay runs them): ${report.logDir}/mcp-server-<name>.log`);
   out.push(report.healthy ? 'All good.' : `${total} problem${total === 1 ? '' : 's'} found.`);
   return `${out.join('\n')}\n`;
@@ -85,7 +95,7 @@ function summaryLine(finding: ServerFinding): string {
   } else {
     status = r.reason ?? r.status;
   }
-  return `${mark} ${finding.name} (${finding.transport}, ${where}) — ${status}`;
+  return `${mark} ${finding.name} (${finding.transport}, ${where}) — ${status}${finding.sandbox ? ` · ${finding.sandbox}` : ''}`;
 }
 
 function renderServerProblem(finding: ServerFinding): string[] {

@@ -17,6 +17,9 @@ import type { PolicyFinding } from '../policy/rules/analyze.js';
 import { probeCollisions } from '../hub/probe-collisions.js';
 import { renderReport } from './render.js';
 import type { SecretFinding } from '../secrets/scan/run-secret-scan.js';
+import { sandboxSuggestions, sandboxSupport } from './sandbox-advice.js';
+import { sandboxLabel } from '../sandbox/options.js';
+import type { SandboxSupport } from '../sandbox/support.js';
 
 export interface DoctorOptions {
   name?: string;
@@ -41,6 +44,8 @@ export interface ServerFinding {
   logExists: boolean;
   /** Tools `patchbay up` withholds because another server offers the same name. */
   collisions?: string[];
+  /** "sandboxed (network: none)" when its entry asks for the sandbox. */
+  sandbox?: string;
 }
 
 export interface DoctorReport {
@@ -55,6 +60,10 @@ export interface DoctorReport {
   logDir: string;
   /** Literal secrets in config files (`patchbay scan --secrets`); errors when the file is committed. */
   secrets: SecretFinding[];
+  /** Whether a sandbox can run here, and why not. */
+  sandbox: SandboxSupport;
+  /** One line per unconfined stdio server: how to sandbox it. */
+  suggestions: string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -81,9 +90,10 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
 
   const logDir = patchbayPaths().log;
   const { runSecretScan } = await import('../secrets/scan/run-secret-scan.js');
-  const [results, secretScan] = await Promise.all([
+  const [results, secretScan, sandbox] = await Promise.all([
     Promise.all(servers.map((server) => probeOne(server, timeoutMs, cwd, options.env))),
     runSecretScan({ cwd }).catch(() => undefined),
+    sandboxSupport(options.env),
   ]);
   const secrets = (secretScan?.findings ?? []).filter((f) => options.name === undefined || f.server === options.name);
   // Claude Desktop's servers are not served by the hub; the others are, side by side.
@@ -102,6 +112,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       logFile,
       logExists: existsSync(logFile),
       ...(server.scope !== 'claude-desktop' && collisions.has(server.name) ? { collisions: collisions.get(server.name) } : {}),
+      ...(sandboxLabel(server.entry) ? { sandbox: sandboxLabel(server.entry) } : {}),
     };
   });
   // The same checks as `patchbay scan` and the hub, over the lists the probes just read.
@@ -123,6 +134,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     policy,
     logDir,
     secrets,
+    sandbox,
+    suggestions: sandboxSuggestions(servers),
   };
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));

@@ -11,6 +11,7 @@ import { loadRegistry, resolveServers } from '../config/registry.js';
 import { PatchbayError } from '../errors.js';
 import { createHub } from '../hub/index.js';
 import { CLIENT_CAPABILITY_NAMES } from '../hub/client-capabilities.js';
+import { sandboxLabel } from '../sandbox/options.js';
 import type { HubServerStatus } from '../hub/types.js';
 import { isLoopbackAddress } from './http/guard.js';
 import type { NodeListener } from './http/server.js';
@@ -54,15 +55,16 @@ export function maskToken(token: string): string {
  * `doctor`, both from hub/upstream/diagnose.ts), and tools withheld because another server has
  * the same name (until now only in mcp.log).
  */
-function describeServer(s: HubServerStatus): string {
+function describeServer(s: HubServerStatus, sandbox?: string): string {
   const lines: string[] = [];
+  const note = sandbox ? `, ${sandbox}` : '';
   if (s.state === 'ready') {
     const count = `${s.toolCount} tool${s.toolCount === 1 ? '' : 's'}`;
-    lines.push(`  ✔ ${s.name}  ${s.transport}, ${count}${s.protocolVersion ? `, protocol ${s.protocolVersion}` : ''}${s.toolsAdaptToClient ? ` (as listed for a client with ${CLIENT_CAPABILITY_NAMES}, which Patchbay declares: the server adapts its list to the client)` : ''}`);
+    lines.push(`  ✔ ${s.name}  ${s.transport}, ${count}${s.protocolVersion ? `, protocol ${s.protocolVersion}` : ''}${s.toolsAdaptToClient ? ` (as listed for a client with ${CLIENT_CAPABILITY_NAMES}, which Patchbay declares: the server adapts its list to the client)` : ''}${note}`);
   } else if (s.state === 'disabled') {
     lines.push(`  ○ ${s.name}  disabled (patchbay.disabled in its entry)`);
   } else {
-    lines.push(`  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}`);
+    lines.push(`  ✘ ${s.name}  ${s.state}${s.reason ? `: ${s.reason}` : ''}${note}`);
     if (s.hint) lines.push(`      → ${s.hint}`);
   }
   for (const collision of s.collisions ?? []) lines.push(`      ⚠ ${collision}`);
@@ -145,14 +147,15 @@ export async function runUp(options: UpOptions): Promise<void> {
   const status = hub.status();
   const ready = status.filter((s) => s.state === 'ready').length;
   lines.push(`Servers (${ready} of ${status.length} ready):`);
-  for (const s of status) lines.push(describeServer(s));
+  const sandboxes = new Map(servers.map((server) => [server.name, sandboxLabel(server.entry)]));
+  for (const s of status) lines.push(describeServer(s, sandboxes.get(s.name)));
   if (status.length === 0) lines.push('  none configured: add one with `patchbay mcp add NAME -- COMMAND ARGS`');
   for (const s of pending) lines.push(`  ⏸ ${s.name}  pending approval in ${s.file} (approve it in .claude/settings.local.json)`);
   lines.push('Press Ctrl+C to stop.');
   stdout.write(`${lines.join('\n')}\n`);
 
   const offStatus = hub.on((event) => {
-    if (event.type === 'status' && event.server.state !== 'starting') stderr.write(`patchbay: ${describeServer(event.server).trimStart()}\n`);
+    if (event.type === 'status' && event.server.state !== 'starting') stderr.write(`patchbay: ${describeServer(event.server, sandboxes.get(event.server.name)).trimStart()}\n`);
   });
 
   await new Promise<void>((resolve) => {

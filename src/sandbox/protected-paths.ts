@@ -5,7 +5,9 @@
  *
  * Why each is here: credentials (ssh, cloud CLIs, gpg, netrc, git credentials), the files that
  * decide which MCP servers run and with what (host configs, Patchbay's own config, secrets and
- * data), code that runs later without asking (git hooks and config, shell profiles).
+ * data; in a project `.mcp.json` and `.claude/`, whose settings.local.json approves project
+ * servers and whose settings hold hooks), code that runs later without asking (git hooks and
+ * config, shell profiles).
  */
 import { homedir } from 'node:os';
 import { join, sep } from 'node:path';
@@ -28,8 +30,17 @@ export interface ProtectedPath {
 const CREDENTIALS = ['.ssh', '.aws', '.azure', join('.config', 'gcloud'), '.gnupg', '.kube', join('.docker', 'config.json'), '.netrc', '.git-credentials', join('.config', 'gh', 'hosts.yml')];
 const PROFILES = ['.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.profile', '.zshrc', '.zprofile', '.zshenv', '.zlogin', join('.config', 'fish', 'config.fish')];
 const HOST_FILES = ['.claude', '.cursor', join('.config', 'Code', 'User', 'mcp.json'), join('.codeium', 'windsurf', 'mcp_config.json')];
-/** Inside any directory (a project, a root): git runs these without asking. */
-export const PROTECTED_IN_ANY_DIRECTORY = [join('.git', 'hooks'), join('.git', 'config')];
+/**
+ * Inside any directory (a project, a root): git runs hooks and config without asking; Claude
+ * Code reads `.mcp.json` for servers and `.claude/` for hooks and the approvals of those servers.
+ */
+export const PROTECTED_IN_ANY_DIRECTORY = [join('.git', 'hooks'), join('.git', 'config'), '.mcp.json', '.claude'];
+const IN_ANY_DIRECTORY_PARTS = PROTECTED_IN_ANY_DIRECTORY.map((p) => p.split(sep));
+
+/** Why a name is in PROTECTED_IN_ANY_DIRECTORY. */
+export function reasonInAnyDirectory(name: string): ProtectedReason {
+  return name.startsWith('.git') ? 'runs-code' : 'host-config';
+}
 
 /** Every protected path under this home, resolved now (HOME and XDG are read at call time). */
 export function protectedPaths(env: NodeJS.ProcessEnv = process.env): ProtectedPath[] {
@@ -54,15 +65,17 @@ function inside(path: string, dir: string): boolean {
 }
 
 /**
- * The protection that covers an absolute, already resolved (realpath) path, if any. Names under
- * `.git/hooks` or `.git/config` are protected wherever they are.
+ * The protection that covers an absolute, already resolved (realpath) path, if any. Names in
+ * PROTECTED_IN_ANY_DIRECTORY (`.git/hooks`, `.mcp.json`, ...) are protected wherever they are.
  */
 export function protectionOf(path: string, list: readonly ProtectedPath[] = protectedPaths()): ProtectedPath | undefined {
   for (const p of list) if (inside(path, p.path)) return p;
   const parts = path.split(sep);
-  for (let i = 0; i < parts.length - 1; i++) {
-    if (parts[i] === '.git' && (parts[i + 1] === 'hooks' || parts[i + 1] === 'config')) {
-      return { path: parts.slice(0, i + 2).join(sep), reason: 'runs-code', hidden: false };
+  for (let i = 0; i < parts.length; i++) {
+    for (const name of IN_ANY_DIRECTORY_PARTS) {
+      if (name.every((part, k) => parts[i + k] === part)) {
+        return { path: parts.slice(0, i + name.length).join(sep), reason: reasonInAnyDirectory(name.join(sep)), hidden: false };
+      }
     }
   }
   return undefined;

@@ -8,6 +8,7 @@ import type { ScopedServer } from '../../config/types.js';
 import { eraOf, type ProbeResult } from '../../hub/probe.js';
 import { probeCollisions } from '../../hub/probe-collisions.js';
 import { checkAll, gatewayResult, isGatewayResult, timeoutFrom } from './check.js';
+import { sandboxLabel } from '../../sandbox/options.js';
 import { describeTarget, printProblems, statusDetails, statusText, write } from './format.js';
 
 export interface ListOptions {
@@ -36,7 +37,8 @@ export async function runList(options: ListOptions): Promise<void> {
   } else {
     servers.forEach((server, i) => {
       const result = results[i]!;
-      write(`${server.name}: ${describeTarget(server)} - ${statusText(result)}`);
+      const sandbox = sandboxLabel(server.entry);
+      write(`${server.name}: ${describeTarget(server)} - ${statusText(result)}${sandbox ? ` · ${sandbox}` : ''}`);
       if (result.protocolVersion) write(`  Protocol: ${eraOf(result.protocolVersion)}`);
       for (const line of statusDetails(result)) write(line);
       for (const line of collisions.get(server.name) ?? []) write(`    ⚠ ${line}`);
@@ -55,6 +57,7 @@ function toJson(server: ScopedServer, result: ProbeResult): Record<string, unkno
     ...(server.approval ? { approval: server.approval } : {}),
     ...redactEntry(server.entry),
     type: server.entry.type ?? 'stdio',
+    sandboxed: sandboxLabel(server.entry) !== undefined,
     status: isGatewayResult(result) ? 'gateway' : result.status,
     ...(isGatewayResult(result) ? { serves: result.gateway.serves } : {}),
     ...(result.reason !== undefined ? { reason: result.reason } : {}),

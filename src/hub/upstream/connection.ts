@@ -12,6 +12,7 @@ import { createRecordingFetch } from './http-fetch.js';
 import { createRedactor, secretValuesOf, type Redactor } from '../../secrets/redact/index.js';
 import { openSession, type UpstreamLink } from './session.js';
 import { createStdioTransport } from './stdio-transport.js';
+import { sandboxServerCommand, type ServerSandbox } from '../../sandbox/for-server.js';
 
 export type UpstreamTransportKind = 'stdio' | 'http' | 'sse';
 
@@ -119,11 +120,13 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   const redact = createRedactor([...secretValuesOf(expanded), ...(options.secretValues ?? [])]);
   let link: UpstreamLink;
   try {
-    link = isStdioEntry(expanded) ? stdioLink(name, expanded, env, redact, options) : httpLink(expanded, options);
+    // A sandboxed entry runs inside bubblewrap; when none can run it does not run at all.
+    const sandbox = isStdioEntry(expanded) ? await sandboxServerCommand({ name, entry: expanded, cwd: options.cwd, env: definedEnv({ ...env, ...expanded.env }), log: options.log }) : undefined;
+    link = isStdioEntry(expanded) ? stdioLink(name, expanded, env, redact, options, sandbox) : httpLink(expanded, options);
   } catch (error) {
-    // new URL() on a malformed url: nothing was started.
+    // new URL() on a malformed url, or a sandbox that cannot run: nothing was started.
     const exit: UpstreamExit = { stderrTail: [], nonJsonLines: [], error: redactError(error, redact) };
-    throw new UpstreamConnectError(`${name}: ${redact(exit.error!.message)}`, exit);
+    throw new UpstreamConnectError(`${name}: ${describeExit(exit, options.timeoutMs)}`, exit);
   }
   const started = Date.now();
   try {
@@ -151,19 +154,20 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   }
 }
 
-function stdioLink(name: string, entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions): UpstreamLink {
+function stdioLink(name: string, entry: StdioEntry, env: NodeJS.ProcessEnv, redact: Redactor, options: ConnectOptions, sandbox?: ServerSandbox): UpstreamLink {
   const maxMessageMb = entry.patchbay?.maxMessageMb;
   const transport = createStdioTransport({
     serverName: name,
     ...(maxMessageMb !== undefined ? { maxMessageBytes: Math.floor(maxMessageMb * 1024 * 1024) } : {}),
-    command: entry.command,
-    args: entry.args ?? [],
+    command: sandbox?.command ?? entry.command,
+    args: sandbox?.args ?? entry.args ?? [],
     cwd: options.cwd,
-    env: { ...env, ...entry.env },
+    env: sandbox?.env ?? { ...env, ...entry.env },
     redact,
     log: options.log,
     closeGraceMs: options.closeGraceMs,
   });
+  if (sandbox) void transport.exited.then(() => sandbox.close());
   return {
     kind: 'stdio',
     transport,
@@ -210,7 +214,15 @@ function redactError(error: unknown, redact: Redactor): Error {
   clean.name = e.name;
   const code = (e as { code?: unknown }).code;
   if (code !== undefined) Object.assign(clean, { code });
+  const hint = (e as { hint?: unknown }).hint;
+  if (typeof hint === 'string') Object.assign(clean, { hint: redact(hint) });
   return clean;
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
+  return out;
 }
 
 /** One line for logs and error messages; the probe turns the same facts into advice. */

@@ -34,6 +34,7 @@ export interface Diagnosis {
     | 'connection-refused'
     | 'dns'
     | 'url-credentials'
+    | 'sandbox'
     | 'failed';
 }
 
@@ -182,9 +183,13 @@ function stderrDetails(exit: UpstreamExit): string[] {
 }
 
 export function diagnoseStdio(entry: StdioEntry, exit: UpstreamExit, context: { cwd: string; timeoutMs: number }): Diagnosis {
-  const error = exit.error as (Error & { code?: string }) | undefined;
+  const error = exit.error as (Error & { code?: string; hint?: string }) | undefined;
   const command = entry.command;
   const pathLike = /[\\/]/.test(command);
+
+  if (error?.code === 'SANDBOX_UNAVAILABLE' || error?.code === 'SANDBOX_INVALID') {
+    return { kind: 'sandbox', reason: error.message, details: [], ...(error.hint ? { hint: error.hint } : {}) };
+  }
 
   if (error?.code === 'ENOENT' || error?.code === 'EACCES') {
     if (pathLike && !isAbsolute(command)) {

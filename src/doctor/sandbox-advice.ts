@@ -1,0 +1,20 @@
+/**
+ * What `doctor` says about the sandbox: whether one can run here (and what to install when not),
+ * and, for each stdio server that runs with the user's full rights because its entry says
+ * nothing about a sandbox, one line on how to confine it. An entry with `"sandbox": false` made
+ * its choice and gets no advice; Claude Desktop's entries are not run by Patchbay.
+ */
+import type { ScopedServer } from '../config/types.js';
+import { isStdioEntry } from '../config/types.js';
+import { sandboxDecided } from '../sandbox/options.js';
+import { checkSandboxSupport, type SandboxSupport } from '../sandbox/support.js';
+
+export function sandboxSupport(env?: NodeJS.ProcessEnv): Promise<SandboxSupport> {
+  return checkSandboxSupport(env ?? process.env);
+}
+
+export function sandboxSuggestions(servers: readonly ScopedServer[]): string[] {
+  return servers
+    .filter((s) => s.scope !== 'claude-desktop' && isStdioEntry(s.entry) && !s.entry.patchbay?.disabled && s.approval !== 'rejected' && !sandboxDecided(s.entry))
+    .map((s) => `${s.name} runs unconfined, with your full rights: add "patchbay": {"sandbox": true} to its entry in ${s.file} (project writable, no network; "network": {"allow": ["host"]} for what it must reach)`);
+}
