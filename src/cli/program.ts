@@ -12,7 +12,9 @@ import { registerEnv } from './commands/env.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerNew } from './commands/new.js';
 import { registerProxy } from './commands/proxy.js';
+import { registerServer } from './commands/server.js';
 import { registerToken } from './commands/token.js';
 import { registerUp } from './commands/up.js';
 
@@ -36,6 +38,9 @@ export function buildProgram(): Command {
   registerDisconnect(program);
   registerLogs(program);
   registerToken(program);
+  // Built-in servers and scaffolding
+  registerServer(program);
+  registerNew(program);
   // Model proxy
   registerProxy(program);
   registerClaude(program);
