@@ -21,7 +21,9 @@ export interface OutgoingRequest {
 }
 
 export function buildRequest(operation: OperationModel, args: OperationArguments, baseUrl: URL): OutgoingRequest {
-  let path = operation.path;
+  // Some specs tell operations on one path apart with a fragment (`/cookies#formExploded`); it is
+  // never sent (RFC 9110 §7.1: the fragment is not part of the target).
+  let path = operation.path.replace(/#.*$/, '');
   const query: string[] = [];
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
@@ -29,7 +31,15 @@ export function buildRequest(operation: OperationModel, args: OperationArguments
     const group = param.in === 'header' ? args.headers : param.in === 'cookie' ? args.cookies : args[param.in];
     const value = group?.[param.name];
     if (value === undefined) continue;
-    if (param.in === 'path') path = path.split(`{${param.name}}`).join(serializePathValue(param, value));
+    if (param.in === 'path') {
+      const text = serializePathValue(param, value);
+      // URL parsers resolve `.`, `..` and their encodings `%2E`, `%2E%2E` (WHATWG URL, path state),
+      // which would climb out of the operation's path.
+      if (text.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) {
+        throw new PatchbayError('USAGE', `path.${param.name}: "." and ".." cannot be path segments`);
+      }
+      path = path.split(`{${param.name}}`).join(text);
+    }
     else if (param.in === 'query') for (const [k, v] of serializeQuery(param, value)) query.push(`${k}=${v}`);
     else if (param.in === 'header') {
       const text = serializeHeader(param, value);
