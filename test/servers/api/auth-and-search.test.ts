@@ -58,10 +58,10 @@ describe('auth per security scheme', () => {
 
   it('hides parameters a scheme fills, and says which binding an unauthenticated call lacked', async () => {
     const c = await connectApi({ spec: spec('3.0', 'petstore'), baseUrl: mock.url, allowWrites: true }, {});
-    const schema = (await c.client.listTools()).tools.find((t) => t.name === 'delete_pet')!.inputSchema as { properties: Record<string, { properties: object }> };
+    const schema = (await c.client.listTools()).tools.find((t) => t.name === 'delete_pet')!.inputSchema as unknown as { properties: Record<string, { properties: object }> };
     expect(Object.keys(schema.properties.headers!.properties)).toEqual(['api_key']);
     const bound = await connectApi({ spec: spec('3.0', 'petstore'), baseUrl: mock.url, allowWrites: true, authEnv: ['api_key=KEY'] }, ENV);
-    const boundSchema = (await bound.client.listTools()).tools.find((t) => t.name === 'delete_pet')!.inputSchema as { properties: Record<string, unknown> };
+    const boundSchema = (await bound.client.listTools()).tools.find((t) => t.name === 'delete_pet')!.inputSchema as unknown as { properties: Record<string, unknown> };
     expect(boundSchema.properties.headers).toBeUndefined();
     const result = await c.call('get_pet_by_id', { path: { petId: 1 } });
     expect(result.text).toContain('no credentials were sent: this operation wants api_key');
