@@ -29,17 +29,17 @@ export interface ApiFlags {
   externalRefs?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function apiCommand(): Command {
-  return new Command('api')
+  return new Command('patchbay server api')
     .description('Serve an HTTP API described by OpenAPI 3.0/3.1 or Swagger 2.0 as MCP tools, on stdio')
     .requiredOption('--spec <fileOrUrl>', 'the API description (JSON or YAML file, or an http(s) URL)')
     .option('--base-url <url>', "where requests go (the spec's servers are never used for that)")
     .option('--allow-writes', 'allow operations other than GET, HEAD and OPTIONS (refused by default)')
-    .option('--auth-env <SCHEME=VAR>', 'bind a security scheme to environment variables (VAR, or VAR1:VAR2 for basic and OAuth 2 client credentials); repeat', collect, [])
-    .option('--token-url <SCHEME=URL>', "OAuth 2 token URL for a scheme (needed when the spec's is not on the base URL's origin)", collect, [])
-    .option('--auth-header <"Name: template">', 'a header sent with every request; {VAR} is an environment variable, {base64:…} encodes; repeat', collect, [])
+    .option('--auth-env <SCHEME=VAR>', 'bind a security scheme to environment variables (VAR, or VAR1:VAR2 for basic and OAuth 2 client credentials); repeat', collect)
+    .option('--token-url <SCHEME=URL>', "OAuth 2 token URL for a scheme (needed when the spec's is not on the base URL's origin)", collect)
+    .option('--auth-header <"Name: template">', 'a header sent with every request; {VAR} is an environment variable, {base64:…} encodes; repeat', collect)
     .addOption(new Option('--mode <mode>', 'one tool per operation, or api_search/api_describe/api_call').choices(['auto', 'tools', 'search']).default('auto'))
     .option('--max-bytes <n>', 'cap on one tool result, in bytes', '65536')
     .option('--max-items <n>', 'arrays in a response are cut to this many items', '50')
@@ -71,7 +71,8 @@ export async function prepareApi(flags: ApiFlags, env: Record<string, string | u
 export async function runApiServer(args: string[]): Promise<void> {
   const command = apiCommand().exitOverride();
   command.parse(args, { from: 'user' });
-  const flags = command.opts<ApiFlags>();
+  const given = command.opts<ApiFlags>();
+  const flags = { ...given, authEnv: given.authEnv ?? [], tokenUrl: given.tokenUrl ?? [], authHeader: given.authHeader ?? [] };
   const service = await prepareApi(flags);
   const server = createApiMcpServer(service, { name: snakeCase(service.title) || 'api', allowWrites: flags.allowWrites === true });
   const { StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');

@@ -25,7 +25,7 @@ interface RedditFlags {
 }
 
 export function redditCommand(): Command {
-  return new Command('reddit')
+  return new Command('patchbay server reddit')
     .description('Serve Reddit (read-only) as MCP tools on stdio: reddit_listing, reddit_post, reddit_search, reddit_subreddit')
     .option('--base-url <url>', 'Reddit\'s public site (JSON, feeds, token endpoint)', 'https://www.reddit.com')
     .option('--oauth-base-url <url>', 'Reddit\'s OAuth API', 'https://oauth.reddit.com')
