@@ -256,6 +256,25 @@ describe('specs', () => {
     await s.close();
   });
 
+  it('loads a YAML spec from a URL', async () => {
+    const yaml = [
+      'openapi: 3.1.0',
+      'info: { title: yaml api, version: "1" }',
+      'paths:',
+      '  /items/{id}:',
+      '    get:',
+      '      operationId: getItem',
+      '      parameters: [{ name: id, in: path, required: true, schema: { type: string } }]',
+      '      responses: { "200": { description: ok } }',
+    ].join('\n');
+    mock.routes.push((req, res) => req.path === '/openapi.yaml' && (res.writeHead(200, { 'content-type': 'application/yaml' }), res.end(yaml), true));
+    const c = await connectApi({ spec: `${mock.url}/openapi.yaml`, baseUrl: `${mock.url}/api` });
+    expect(await c.toolNames()).toEqual(['get_item']);
+    await c.call('get_item', { path: { id: 'x y' } });
+    expect(mock.requests.map((r) => r.url)).toEqual(['/openapi.yaml', '/api/items/x%20y']);
+    await c.close();
+  });
+
   it('a missing --base-url is refused with the spec\'s servers as a hint', async () => {
     await expect(connectApi({ spec: spec('3.0', 'server-variables'), baseUrl: '' })).rejects.toMatchObject({
       message: expect.stringContaining('--base-url is required'),
