@@ -15,12 +15,18 @@ import type { JsonSchema } from './spec/schema.js';
 // ajv-formats is CommonJS with a default export; under NodeNext it arrives as the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
 
-function re2Engine(pattern: string): { test(s: string): boolean } {
+/**
+ * Ajv's `code.regExp` engine. Ajv caches compiled patterns by `toString()` of what this returns
+ * (vocabularies/code.js usePattern), so each matcher must print as its own pattern — an object
+ * that prints `[object Object]` would make every pattern share the first one compiled.
+ */
+function re2Engine(pattern: string): { test(s: string): boolean; toString(): string } {
+  const key = () => `re2:${pattern}`;
   try {
     const compiled = RE2JS.compile(pattern);
-    return { test: (s: string) => compiled.test(s) };
+    return { test: (s: string) => compiled.test(s), toString: key };
   } catch {
-    return { test: () => true };
+    return { test: () => true, toString: () => `unchecked:${pattern}` };
   }
 }
 re2Engine.code = 're2js';

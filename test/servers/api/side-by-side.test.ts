@@ -64,7 +64,7 @@ const CASES: Case[] = [
     theirs: ['invoke-api-endpoint', { endpoint: '/pet/{petId}', method: 'GET', params: { petId: 42 } }],
     right: (s) => one(s, 'GET', '/pet/42'),
   },
-  { name: 'API key in a query parameter (security scheme)', instance: 'apikey', ours: ['get_anything_api_key', {}], theirs: ['get-anything-apikey', {}], right: (s) => s.length === 1 && query(s[0]).apiKey === 'key-1234' },
+  { name: 'API key in a query parameter (security scheme)', instance: 'apikey', ours: ['get_anything_api_key', {}], theirs: ['query-parameter', {}], right: (s) => s.length === 1 && query(s[0]).apiKey === 'key-1234' },
 ];
 
 interface SideRun {
