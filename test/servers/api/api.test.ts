@@ -256,6 +256,19 @@ describe('specs', () => {
     await s.close();
   });
 
+  it('petstore-expanded in 3.0 and 2.0: an operationId with spaces, int32 ranges, an array query', async () => {
+    for (const version of ['3.0', '2.0'] as const) {
+      const c = await connectApi({ spec: spec(version, 'petstore-expanded'), baseUrl: `${mock.url}/api` });
+      expect(await c.toolNames()).toEqual(['find_pets', 'add_pet', 'find_pet_by_id', 'delete_pet']);
+      await c.call('find_pets', { query: { tags: ['cat', 'dog'], limit: 10 } });
+      const tooBig = await c.call('find_pets', { query: { limit: 2 ** 31 } });
+      expect(tooBig.text).toContain('query.limit: must match format "int32"');
+      await c.call('find_pet_by_id', { path: { id: 12 } });
+      await c.close();
+    }
+    expect(mock.requests.map((r) => r.url)).toEqual(['/api/pets?tags=cat&tags=dog&limit=10', '/api/pets/12', '/api/pets?tags=cat,dog&limit=10', '/api/pets/12']);
+  });
+
   it('loads a YAML spec from a URL', async () => {
     const yaml = [
       'openapi: 3.1.0',
