@@ -148,7 +148,7 @@ describe('README examples', () => {
         checked += checkWhatItSays(r.stdout, h);
       }
       // Every command that writes was checked against the file it named.
-      const writers = block.commands.filter((c) => /\bpatchbay mcp (add|add-json|add-from-claude-desktop|remove)\b/.test(c.text)).length;
+      const writers = block.commands.filter((c) => /\bpatchbay (mcp (add|add-json|add-from-claude-desktop|remove)\b|new server\b.*\s--add\b)/.test(c.text)).length;
       expect(checked).toBe(writers);
     });
   }

@@ -15,11 +15,13 @@ import { registerEnv } from './commands/env.js';
 import { registerGateway } from './commands/gateway.js';
 import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerNew } from './commands/new.js';
 import { registerPins } from './commands/pins.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerScan } from './commands/scan.js';
 import { registerSecrets } from './commands/secrets.js';
+import { registerServer } from './commands/server.js';
 import { registerToken } from './commands/token.js';
 import { registerUp } from './commands/up.js';
 
@@ -51,6 +53,9 @@ export function buildProgram(): Command {
   registerPolicy(program);
   registerApprovals(program);
   registerAudit(program);
+  // Built-in servers and scaffolding
+  registerServer(program);
+  registerNew(program);
   // Model proxy
   registerProxy(program);
   registerClaude(program);

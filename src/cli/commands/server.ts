@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { PatchbayError } from '../../errors.js';
+
+/**
+ * Patchbay's built-in MCP servers, one line each: name → the module that runs it on stdio. Each
+ * parses its own flags (`patchbay server api --help`), so this file stays a dispatcher.
+ */
+const SERVERS: Record<string, { summary: string; run: () => Promise<(args: string[]) => Promise<void>> }> = {
+  api: { summary: 'an HTTP API (OpenAPI/Swagger) as tools', run: async () => (await import('../../servers/api/cli.js')).runApiServer },
+  reddit: { summary: 'Reddit, read-only', run: async () => (await import('../../servers/reddit/cli.js')).runRedditServer },
+};
+
+export function registerServer(program: Command): void {
+  program
+    .command('server')
+    .description(`Run a built-in MCP server on stdio (${Object.keys(SERVERS).join(', ')}); add it with \`patchbay mcp add NAME -- patchbay server …\``)
+    .argument('<name>', Object.entries(SERVERS).map(([name, s]) => `${name}: ${s.summary}`).join('; '))
+    .argument('[args...]', "the server's own options (`patchbay server NAME --help`)")
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (name: string, args: string[]) => {
+      const server = SERVERS[name];
+      if (!server) throw new PatchbayError('USAGE', `no built-in server "${name}"`, { hint: `Built-in servers: ${Object.keys(SERVERS).join(', ')}.` });
+      await (await server.run())(args);
+    });
+}
