@@ -10,6 +10,7 @@ import { runCli } from '../helpers/cli.js';
 import { ECHO_SERVER, EVERYTHING } from '../gateway/helpers/harness.js';
 import { makeProject, startUp, type UpProcess } from '../gateway/helpers/up-process.js';
 import { closedPort } from '../probe/helpers.js';
+import { updatePatchbayConfig } from '../../src/config/patchbay-config.js';
 
 const node = process.execPath;
 
@@ -28,10 +29,15 @@ describe('up, doctor and mcp list on one project', () => {
       nopath: { command: 'patchbay-no-such-command-xyz', args: [] },
       unset: { command: node, args: [ECHO_SERVER], env: { KEY: '${PATCHBAY_TEST_UNSET_VAR}' } },
       refused: { type: 'http', url: `http://127.0.0.1:${port}/mcp` },
-      // Two servers serving their tools without a prefix: every name collides.
-      one: { command: node, args: [ECHO_SERVER, 'one'], patchbay: { prefix: '' } },
-      two: { command: node, args: [ECHO_SERVER, 'two'], patchbay: { prefix: '' } },
+      one: { command: node, args: [ECHO_SERVER, 'one'] },
+      two: { command: node, args: [ECHO_SERVER, 'two'] },
       everything: { command: node, args: [EVERYTHING, 'stdio'] },
+    });
+    // Two servers serving their tools without a prefix: every name collides. (The user's own
+    // config.json sets it: a project's .mcp.json may only restrict, not rename.)
+    await updatePatchbayConfig((data) => {
+      data.servers = { one: { prefix: '' }, two: { prefix: '' } };
+      return { changed: true, result: undefined };
     });
     delete process.env.PATCHBAY_TEST_UNSET_VAR;
     [up, { stdout: doctor }, { stdout: list }] = await Promise.all([
@@ -83,10 +89,10 @@ describe('up, doctor and mcp list on one project', () => {
     const withCaps = everything.toolCount as number;
     const without = everything.toolCountWithoutCapabilities as number;
     expect(without).toBeLessThan(withCaps);
-    expect(doctorReason('everything')).toMatch(new RegExp(`, ${withCaps} tools \\(${without} for a client without roots, sampling or elicitation: the server adapts its list to the client\\)$`));
+    expect(doctorReason('everything')).toMatch(new RegExp(`, ${withCaps} tools \\(${without} for a client without roots, sampling or elicitation: the server adapts its list to the client\\); speaks 2025-11-25 \\(initialize\\)$`));
     // up lists as many as doctor counts for Patchbay's capabilities, and says why that number.
-    expect(upLine('everything')).toBe(`  ✔ everything  stdio, ${withCaps} tools (as listed for a client with roots, sampling and elicitation, which Patchbay declares: the server adapts its list to the client)`);
+    expect(upLine('everything')).toBe(`  ✔ everything  stdio, ${withCaps} tools, protocol 2025-11-25 (as listed for a client with roots, sampling and elicitation, which Patchbay declares: the server adapts its list to the client)`);
     // A server whose list does not depend on the client gets no such note.
-    expect(upLine('one')).toMatch(/^ {2}✔ one {2}stdio, \d+ tools?$/);
+    expect(upLine('one')).toMatch(/^ {2}✔ one {2}stdio, \d+ tools?, protocol 2025-11-25$/);
   });
 });

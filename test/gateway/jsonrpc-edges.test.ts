@@ -45,7 +45,7 @@ describe('JSON-RPC edges over HTTP', () => {
     expect(legacy.text).toContain(`"id":${BIG_ID},`);
     expect(JSON.parse(legacy.text).result.content[0].text).toBe('hi');
     const modern = await postText(running.url, `{"jsonrpc":"2.0","id":${BIG_ID},"method":"tools/call","params":{"name":"echo__echo","arguments":{"text":"hi"},"_meta":${JSON.stringify(ENVELOPE)}}}`, { 'mcp-method': 'tools/call', 'mcp-name': 'echo__echo', 'mcp-protocol-version': '2026-07-28' });
-    expect(modern.status).toBe(200);
+    expect(modern.status, modern.text).toBe(200);
     expect(modern.text).toContain(`"id":${BIG_ID},`);
     // An error answer keeps it too, and a negative or fractional id is echoed as sent.
     const unknown = await postText(running.url, `{"jsonrpc":"2.0","id":-${BIG_ID},"method":"tools/call","params":{"name":"echo__nope"}}`, { 'mcp-session-id': session });

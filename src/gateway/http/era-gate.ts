@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { classifyInboundRequest } from '@modelcontextprotocol/server';
-import { errorResponse, METHOD_NOT_FOUND, UNSUPPORTED_PROTOCOL_VERSION, type JsonRpcRequest } from '../jsonrpc.js';
+import { errorResponse, METHOD_NOT_FOUND, UNSUPPORTED_PROTOCOL_VERSION, type JsonRpcRequest, type ResponseId } from '../jsonrpc.js';
 import { ALL_VERSIONS, CAPABILITY_OF_METHOD, LEGACY_VERSIONS, MODERN_METHODS, MODERN_VERSION, PROTOCOL_VERSION_META_KEY, readEnvelope, type Envelope } from '../protocol.js';
 import { HEADER_MISMATCH, standardHeaderProblem } from './standard-headers.js';
 
@@ -48,10 +48,13 @@ function headerFacts(req: IncomingMessage): { protocolVersionHeader?: string; mc
   return facts;
 }
 
-export function gateModernPost(req: IncomingMessage, msg: JsonRpcRequest, kind: 'request' | 'notification', capabilities: () => Record<string, unknown>): GateOutcome {
+/** `id`: what an answer carries, digit for digit (parse-message.ts); the message's own may be rounded. */
+export function gateModernPost(req: IncomingMessage, msg: JsonRpcRequest, kind: 'request' | 'notification', capabilities: () => Record<string, unknown>, id: ResponseId = kind === 'request' ? msg.id : null): GateOutcome {
   if (plainLegacy(req, msg)) return { kind: 'legacy' };
-  const id = kind === 'request' ? msg.id : null;
-  const route = classifyInboundRequest({ httpMethod: 'POST', body: msg, ...headerFacts(req) });
+  // The SDK's schema takes safe integers only; an id beyond 2^53 is valid JSON-RPC, and the
+  // classifier needs only the message's shape.
+  const body = typeof msg.id === 'number' && !Number.isSafeInteger(msg.id) ? { ...msg, id: 0 } : msg;
+  const route = classifyInboundRequest({ httpMethod: 'POST', body, ...headerFacts(req) });
   if (route.kind === 'reject') return { kind: 'reply', status: route.httpStatus, body: errorResponse(id, route.code, route.message, route.data) };
   if (route.kind === 'legacy') return { kind: 'legacy' };
   if (kind !== 'request') return { kind: 'reply', status: 202 };
@@ -59,14 +62,14 @@ export function gateModernPost(req: IncomingMessage, msg: JsonRpcRequest, kind: 
   if (envelope?.protocolVersion !== MODERN_VERSION) {
     const requested = envelope?.protocolVersion ?? String(req.headers['mcp-protocol-version'] ?? '');
     const data = { supported: ALL_VERSIONS, requested };
-    return { kind: 'reply', status: 400, body: errorResponse(msg.id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${requested}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, data) };
+    return { kind: 'reply', status: 400, body: errorResponse(id, UNSUPPORTED_PROTOCOL_VERSION, `Unsupported protocol version ${requested}; this gateway speaks ${ALL_VERSIONS.join(', ')}`, data) };
   }
   const headers = standardHeaderProblem(req, msg.method, msg.params);
-  if (headers) return { kind: 'reply', status: 400, body: errorResponse(msg.id, HEADER_MISMATCH, headers.message, headers.data) };
+  if (headers) return { kind: 'reply', status: 400, body: errorResponse(id, HEADER_MISMATCH, headers.message, headers.data) };
   const needs = CAPABILITY_OF_METHOD[msg.method];
   if (!MODERN_METHODS.has(msg.method) || (needs !== undefined && capabilities()[needs] === undefined)) {
     const why = needs ? `, or no server behind this gateway offers ${needs}` : '';
-    return { kind: 'reply', status: 404, body: errorResponse(msg.id, METHOD_NOT_FOUND, `Method not found: ${msg.method} (not a method of protocol ${MODERN_VERSION}${why})`) };
+    return { kind: 'reply', status: 404, body: errorResponse(id, METHOD_NOT_FOUND, `Method not found: ${msg.method} (not a method of protocol ${MODERN_VERSION}${why})`) };
   }
   return { kind: 'modern', envelope };
 }

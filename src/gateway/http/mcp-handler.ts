@@ -170,7 +170,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const replyId = parsed.kind === 'request' ? parsed.id : null;
 
     // 2026-07-28 or not, and the checks that revision puts on a request (era-gate.ts).
-    const gate = kind === 'response' ? { kind: 'legacy' as const } : gateModernPost(req, msg, kind, () => hub.capabilities());
+    const gate = kind === 'response' ? { kind: 'legacy' as const } : gateModernPost(req, msg, kind, () => hub.capabilities(), replyId);
     if (gate.kind === 'reply') {
       if (gate.body === undefined) res.writeHead(gate.status).end();
       else sendJson(res, gate.status, gate.body);

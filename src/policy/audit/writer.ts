@@ -13,7 +13,6 @@
  */
 import Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { digestOfJson } from '../args-digest.js';
 import { ARGS_JSON_INDEX, DIGEST_INDEX, INSERT_SQL, type AuditValues } from './schema.js';
@@ -180,7 +179,8 @@ export function createAuditWriter(options: WriterOptions): AuditWriter {
       committed = new Int32Array(shared);
       const require = createRequire(import.meta.url);
       const sqlite = require.resolve('better-sqlite3');
-      const canonicalize = pathToFileURL(require.resolve('canonicalize')).href;
+      // import.meta.resolve follows the package's "import" condition, which require.resolve cannot.
+      const canonicalize = import.meta.resolve('canonicalize');
       worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, canonicalize, file: options.file, busyTimeoutMs, sql: INSERT_SQL, shared } });
       worker.unref();
       worker.on('message', (m: { type: string; seq?: number; message?: string }) => {
