@@ -8,7 +8,9 @@
  * The merge rule, applied to every server when the registry is loaded (mergeServerSettings):
  *   1. Start from the entry's own `patchbay` key.
  *   2. If the entry comes from a project's .mcp.json (a file anyone with push access can change),
- *      keep only what can only tighten: `disabled: true`, `allowTools`, `denyTools`. Every other
+ *      keep only what can only tighten: `disabled: true`, `allowTools`, `denyTools`, a
+ *      `sandbox` (any sandbox confines more than none; `false` is dropped) and `pinning:
+ *      "strict"`. Every other
  *      key is dropped — deny by default, so a setting added later cannot be loosened by a
  *      repository until its owner lists it in PROJECT_MAY_SET.
  *   3. Lay config.json's settings for that name over it, key by key: they win.
@@ -31,6 +33,9 @@ const PROJECT_MAY_SET: Partial<Record<keyof ServerSettings, Keep>> = {
   disabled: (value) => (value === true ? true : undefined),
   allowTools: keep,
   denyTools: keep,
+  // Unsandboxed is what an entry gets without the key, so asking for a sandbox only confines.
+  sandbox: (value) => (value === false ? undefined : value),
+  pinning: (value) => (value === 'strict' ? value : undefined),
 };
 
 export interface ServerSettingsFile {
