@@ -38,6 +38,13 @@ describe('redaction', () => {
     ]);
   });
 
+  it('a flag that names the variable holding a secret shows the name, not ***; a literal after it is still masked', () => {
+    expect(redactArgs(['--auth-env', 'api_key=PET_KEY', '--token-env=GH_TOKEN', '--auth-env', 'basic=USER:PASS'])).toEqual([
+      '--auth-env', 'api_key=PET_KEY', '--token-env=GH_TOKEN', '--auth-env', 'basic=USER:PASS',
+    ]);
+    expect(redactArgs(['--auth-env', 'sk-ant-api03-' + 'a'.repeat(93) + 'AA', '--token-env=not a name'])).toEqual(['--auth-env', '***', '--token-env=***']);
+  });
+
   it('redactEntry hides env, headers, url credentials and the OAuth client secret', () => {
     expect(redactEntry({ command: 'npx', args: ['-y', 'srv'], env: { GITHUB_TOKEN: 'ghp_x', MODE: 'fast' } })).toEqual({ command: 'npx', args: ['-y', 'srv'], env: { GITHUB_TOKEN: '***', MODE: 'fast' } });
     expect(redactEntry({ type: 'http', url: 'https://h/mcp?key=1', headers: { 'X-Api-Key': 'k', Accept: 'json' }, oauth: { clientId: 'c', clientSecret: 's' } })).toEqual({

@@ -44,17 +44,25 @@ export function redactUrl(value: string): string {
 
 const FLAG = /^--?[A-Za-z0-9_-]+$/;
 const INLINE_FLAG = /^(--?[A-Za-z0-9_-]+)=(.*)$/s;
+/** `--auth-env api_key=PET_KEY`, `--token-env GH_TOKEN`: the flag names the variable that holds the secret, not the secret. */
+const ENV_NAME_FLAG = /[-_](env|var)$/i;
+const ENV_NAMES = /^([A-Za-z0-9_.-]+=)?[A-Za-z_][A-Za-z0-9_]*(:[A-Za-z_][A-Za-z0-9_]*)?$/;
+
+/** A secret-named flag whose value is only variable names: shown, so users see what is wired to what. */
+function namesVariables(flag: string, value: string): boolean {
+  return ENV_NAME_FLAG.test(flag) && ENV_NAMES.test(value);
+}
 
 /** For each argument, the spans that hold a secret: `--api-key=X`, the value after `--token`, rule findings. */
 function argSpans(args: readonly string[]): Span[][] {
   return args.map((arg, i) => {
     if (isOnlyReference(arg)) return [];
     const inline = INLINE_FLAG.exec(arg);
-    if (inline && isSecretName(inline[1]!) && inline[2] !== '' && !isOnlyReference(inline[2]!)) {
+    if (inline && isSecretName(inline[1]!) && inline[2] !== '' && !isOnlyReference(inline[2]!) && !namesVariables(inline[1]!, inline[2]!)) {
       return [{ ruleId: 'secret-name', start: inline[1]!.length + 1, end: arg.length }];
     }
     const previous = i > 0 ? args[i - 1]! : undefined;
-    if (previous && FLAG.test(previous) && isSecretName(previous) && !FLAG.test(arg)) return [{ ruleId: 'secret-name', start: 0, end: arg.length }];
+    if (previous && FLAG.test(previous) && isSecretName(previous) && !FLAG.test(arg) && !namesVariables(previous, arg)) return [{ ruleId: 'secret-name', start: 0, end: arg.length }];
     return findSecrets(arg);
   });
 }
