@@ -71,7 +71,7 @@ export async function setupShellServer(args: string[], env: NodeJS.ProcessEnv = 
   let unavailable: string | undefined;
   try {
     const policy = resolveSandboxPolicy({ write: roots, network: flags.networkAllow.length ? { allow: flags.networkAllow } : 'none' }, { projectDir: roots[0]!, where: 'patchbay server shell --root' });
-    sandbox = await createSandbox({ policy, projectDir: roots[0]!, stateDir: serverStateDir('shell'), hostEnv: env, log: (level, message) => process.stderr.write(`${level} ${message}\n`) });
+    sandbox = await createSandbox({ policy, projectDir: roots[0]!, stateDir: serverStateDir('shell'), hostEnv: env, log: (level, message) => level !== 'debug' && process.stderr.write(`${level} ${message}\n`) });
     manager = createProcessManager({ sandbox, env: commandEnv(env, flags.passEnv) });
   } catch (error) {
     if (!isPatchbayError(error)) throw error;
