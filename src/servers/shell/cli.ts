@@ -25,16 +25,16 @@ interface ShellFlags {
   config?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 export function shellCommand(): Command {
   return new Command('patchbay server shell')
     .description('Serve shell commands as MCP tools on stdio (run_command, start_process, read_output, write_input, list_processes, stop_process, shell_settings), each checked against an allow list and run in a sandbox')
-    .option('--root <dir>', 'a directory commands may run in and write to (repeatable; default: the current directory)', collect, [])
-    .option('--allow <rule>', 'a command rule, Claude Code style: "npm test", "npm run test:*", "Bash(git status)" (repeatable)', collect, [])
-    .option('--deny <rule>', 'a command that never runs, same syntax (repeatable; deny wins)', collect, [])
-    .option('--network-allow <host>', 'hosts commands may reach through the egress proxy: "registry.npmjs.org", "127.0.0.1:8080" (repeatable; default: no network)', collect, [])
-    .option('--pass-env <name>', "an environment variable passed to commands besides the usual PATH, HOME, LANG… (repeatable)", collect, [])
+    .option('--root <dir>', 'a directory commands may run in and write to (repeatable; default: the current directory)', collect)
+    .option('--allow <rule>', 'a command rule, Claude Code style: "npm test", "npm run test:*", "Bash(git status)" (repeatable)', collect)
+    .option('--deny <rule>', 'a command that never runs, same syntax (repeatable; deny wins)', collect)
+    .option('--network-allow <host>', 'hosts commands may reach through the egress proxy: "registry.npmjs.org", "127.0.0.1:8080" (repeatable; default: no network)', collect)
+    .option('--pass-env <name>', "an environment variable passed to commands besides the usual PATH, HOME, LANG… (repeatable)", collect)
     .option('--timeout <seconds>', 'default timeout of run_command', '60')
     .option('--max-timeout <seconds>', 'the longest timeout a call may ask for', '600')
     .option('--config <file>', "Patchbay's config.json to read permissions from (default: the usual one)");
@@ -55,7 +55,8 @@ export interface ShellServerSetup {
 export async function setupShellServer(args: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<ShellServerSetup> {
   const command = shellCommand().exitOverride();
   command.parse(args, { from: 'user' });
-  const flags = command.opts<ShellFlags>();
+  const opts = command.opts<Partial<ShellFlags>>();
+  const flags: ShellFlags = { timeout: '60', maxTimeout: '600', ...opts, root: opts.root ?? [], allow: opts.allow ?? [], deny: opts.deny ?? [], networkAllow: opts.networkAllow ?? [], passEnv: opts.passEnv ?? [] };
   const roots = (flags.root.length ? flags.root : [cwd]).map((dir) => realRoot(dir, cwd));
   for (const host of flags.networkAllow) {
     try {
