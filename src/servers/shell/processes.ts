@@ -46,26 +46,46 @@ export interface OutputPage {
   more: boolean;
 }
 
-/** A buffer with absolute offsets; the front is dropped past the cap. */
-class OutputBuffer {
-  private text = '';
+/**
+ * Output with absolute offsets, kept as the chunks that arrived (no copy per chunk); past the cap
+ * whole chunks are dropped from the front, and the first one trimmed.
+ */
+export class OutputBuffer {
+  private chunks: string[] = [];
+  private length = 0;
   private start = 0;
   constructor(private readonly cap: number) {}
   append(chunk: string): void {
-    this.text += chunk;
-    if (this.text.length > this.cap) {
-      const cut = this.text.length - this.cap;
-      this.text = this.text.slice(cut);
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    let first = 0;
+    while (this.length > this.cap) {
+      const head = this.chunks[first]!;
+      const cut = Math.min(head.length, this.length - this.cap);
+      if (cut === head.length) first++;
+      else this.chunks[first] = head.slice(cut);
+      this.length -= cut;
       this.start += cut;
     }
+    if (first > 0) this.chunks.splice(0, first);
   }
   get end(): number {
-    return this.start + this.text.length;
+    return this.start + this.length;
   }
   read(from: number, max: number): OutputPage {
-    const offset = Math.max(from, this.start);
-    const slice = this.text.slice(offset - this.start, offset - this.start + max);
-    return { text: slice, offset, next: offset + slice.length, dropped: Math.max(0, this.start - from), more: offset + slice.length < this.end };
+    const offset = Math.min(Math.max(from, this.start), this.end);
+    let skip = offset - this.start;
+    let text = '';
+    for (const chunk of this.chunks) {
+      if (text.length >= max) break;
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        continue;
+      }
+      text += chunk.slice(skip, skip + max - text.length);
+      skip = 0;
+    }
+    return { text, offset, next: offset + text.length, dropped: Math.max(0, this.start - from), more: offset + text.length < this.end };
   }
 }
 
