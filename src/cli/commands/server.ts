@@ -8,6 +8,7 @@ import { PatchbayError } from '../../errors.js';
 const SERVERS: Record<string, { summary: string; run: () => Promise<(args: string[]) => Promise<void>> }> = {
   api: { summary: 'an HTTP API (OpenAPI/Swagger) as tools', run: async () => (await import('../../servers/api/cli.js')).runApiServer },
   reddit: { summary: 'Reddit, read-only', run: async () => (await import('../../servers/reddit/cli.js')).runRedditServer },
+  shell: { summary: 'shell commands from an allow list, in a sandbox', run: async () => (await import('../../servers/shell/cli.js')).runShellServer },
 };
 
 export function registerServer(program: Command): void {

@@ -41,7 +41,8 @@ const SYNTAX_HINT = 'Write mcp__SERVER, mcp__SERVER__TOOL or mcp__SERVER__TOOL(a
 export function parseRule(text: string): ParseOutcome {
   const trimmed = text.trim();
   if (!trimmed.startsWith('mcp__')) {
-    return { ok: false, ignored: true, reason: `"${text}" is not an MCP rule (Patchbay's gateway governs MCP tools only; Claude Code applies it to itself)` };
+    const shell = /^Bash(\(|$)/.test(trimmed) ? '; `patchbay server shell` reads it as a command rule (command-rule.ts)' : '';
+    return { ok: false, ignored: true, reason: `"${text}" is not an MCP rule (Patchbay's gateway governs MCP tools only; Claude Code applies it to itself${shell})` };
   }
   const open = trimmed.indexOf('(');
   const body = (open === -1 ? trimmed : trimmed.slice(0, open)).slice('mcp__'.length);
