@@ -30,12 +30,15 @@ export function registerMcp(program: Command): void {
     .option('--client-id <clientId>', 'OAuth client id')
     .option('--client-secret', 'OAuth client secret from MCP_CLIENT_SECRET, or --client-secret=VALUE; kept in Patchbay credentials, never in the host file')
     .option('--callback-port <port>', 'fixed port for the OAuth callback')
+    .option('--sandbox', 'run a stdio server sandboxed when Patchbay runs it (the default: project writable, no network)')
+    .option('--no-sandbox', 'run a stdio server unconfined, with your full rights')
+    .option('--allow-host <host>', 'a host a sandboxed server may reach, e.g. api.github.com or *.example.com (repeat for more)', collect, [])
     .passThroughOptions()
     // --client-secret=VALUE and mistakes before the name reach parseAddTokens, which explains them.
     .allowUnknownOption()
     .action(async (name: string, commandOrUrl: string, args: string[], options: AddFlags) => {
       const { runAdd } = await import('../mcp/add.js');
-      await runAdd({ tokens: [name, commandOrUrl, ...args], flags: { ...options, env: options.env ?? [], header: options.header ?? [] } });
+      await runAdd({ tokens: [name, commandOrUrl, ...args], flags: { ...options, env: options.env ?? [], header: options.header ?? [], allowHost: options.allowHost ?? [] } });
     });
 
   mcp
@@ -44,7 +47,10 @@ export function registerMcp(program: Command): void {
     .argument('<name>', 'server name')
     .argument('<json>', 'the entry, e.g. \'{"type":"stdio","command":"node","args":["server.js"]}\'')
     .option('-s, --scope <scope>', 'local (default), project, user, or patchbay (Patchbay only; no host reads it)')
-    .action(async (name: string, json: string, options: { scope?: string }) => {
+    .option('--sandbox', 'run a stdio server sandboxed when Patchbay runs it (the default: project writable, no network)')
+    .option('--no-sandbox', 'run a stdio server unconfined, with your full rights')
+    .option('--allow-host <host>', 'a host a sandboxed server may reach (repeat for more)', collect, [])
+    .action(async (name: string, json: string, options: { scope?: string; sandbox?: boolean; allowHost?: string[] }) => {
       const { runAddJson } = await import('../mcp/add.js');
       await runAddJson(name, json, options);
     });
