@@ -150,3 +150,13 @@ export async function forgetServerSettings(key: string, file?: string): Promise<
     return { changed: true, result: true };
   }, file);
 }
+
+/** Copies one key's settings to another (an entry moved to another scope keeps its own settings); none to copy, nothing written. */
+export async function copyServerSettings(from: string, to: string, file?: string): Promise<boolean> {
+  return updatePatchbayConfig((data) => {
+    const section = data[SECTION];
+    if (!isJsonObject(section) || !isJsonObject(section[from]) || Object.hasOwn(section, to)) return { changed: false, result: false };
+    section[to] = { ...(section[from] as JsonObject) };
+    return { changed: true, result: true };
+  }, file);
+}

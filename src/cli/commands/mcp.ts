@@ -61,7 +61,10 @@ export function registerMcp(program: Command): void {
     .option('-s, --scope <scope>', 'local (default), project, user, or patchbay (Patchbay only; no host reads it)')
     .option('--all', 'import every server')
     .option('--only <names>', 'import these servers (comma-separated)')
-    .action(async (options: { scope?: string; all?: boolean; only?: string }) => {
+    .option('--sandbox', 'run imported stdio servers sandboxed when Patchbay runs them (the default)')
+    .option('--no-sandbox', 'run imported stdio servers unconfined, with your full rights')
+    .option('--allow-host <host>', 'a host the sandboxed servers may reach (repeat for more)', collect, [])
+    .action(async (options: { scope?: string; all?: boolean; only?: string; sandbox?: boolean; allowHost?: string[] }) => {
       const { runImportFromDesktop } = await import('../mcp/import-desktop.js');
       await runImportFromDesktop(options);
     });
@@ -97,6 +100,18 @@ export function registerMcp(program: Command): void {
     .action(async (name: string, options: { scope?: string }) => {
       const { runRemove } = await import('../mcp/remove.js');
       await runRemove(name, options);
+    });
+
+  mcp
+    .command('sandbox')
+    .description('Run a configured stdio server sandboxed when Patchbay runs it (kept in config.json; the host file is not changed)')
+    .argument('<name>', 'server name')
+    .option('-s, --scope <scope>', 'local, project, user or patchbay (required when the name is in several)')
+    .option('--allow-host <host>', 'a host it may reach, e.g. api.github.com (repeat for more; default: no network)', collect, [])
+    .option('--off', 'run it unconfined, on purpose (doctor stops suggesting the sandbox)')
+    .action(async (name: string, options: { scope?: string; allowHost?: string[]; off?: boolean }) => {
+      const { runSandbox } = await import('../mcp/sandbox.js');
+      await runSandbox(name, options);
     });
 
   mcp

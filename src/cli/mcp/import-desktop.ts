@@ -12,12 +12,17 @@ import { addServers } from '../../config/scopes.js';
 import type { JsonObject } from '../../config/store/json-file.js';
 import { describeTarget, formatProblem, warn, write } from './format.js';
 import { parseScope } from './add-args.js';
+import { isStdioEntry } from '../../config/types.js';
+import type { SandboxOption } from '../../sandbox/options.js';
+import { chooseSandbox, recordSandbox, sandboxNote } from './sandbox-default.js';
 
 export interface ImportOptions {
   scope?: string;
   all?: boolean;
   only?: string;
   cwd?: string;
+  sandbox?: boolean;
+  allowHost?: string[];
 }
 
 export async function runImportFromDesktop(options: ImportOptions): Promise<void> {
@@ -74,6 +79,24 @@ export async function runImportFromDesktop(options: ImportOptions): Promise<void
   }
   write(`Imported ${result.added.length} MCP server${result.added.length === 1 ? '' : 's'} from Claude Desktop to ${scope} config: ${result.added.map((a) => a.name).join(', ')}`);
   write(`File modified: ${result.file}`);
+  // New entries in a Claude Code scope: each stdio one gets the sandbox default, as with `mcp add`.
+  const byName = new Map(servers.map((s) => [s.name, s.entry]));
+  const confined: string[] = [];
+  let option: SandboxOption | undefined;
+  for (const { requested, name } of result.added) {
+    const entry = byName.get(requested)!;
+    const chosen = isStdioEntry(entry) ? chooseSandbox(name, entry, { sandbox: options.sandbox, allowHost: options.allowHost }) : undefined;
+    if (chosen === undefined) continue;
+    await recordSandbox(name, scope, projectRoot, chosen);
+    confined.push(name);
+    option = chosen;
+  }
+  if (option !== undefined) {
+    // One note for all; the downloader line is about an npx/uvx entry among them, if any.
+    const runner = confined.map((n) => byName.get(result.added.find((a) => a.name === n)!.requested)!).find((e) => isStdioEntry(e) && /(^|\/)(npx|bunx|uvx)$/.test(e.command)) ?? byName.get(result.added.find((a) => a.name === confined[0])!.requested)!;
+    const label = confined.map((n) => `"${n}"`).join(', ');
+    for (const line of await sandboxNote(confined[0]!, runner, scope, option, result.file, '--no-sandbox', label)) write(line);
+  }
 }
 
 async function prompt(labels: string[], names: string[]): Promise<string[]> {

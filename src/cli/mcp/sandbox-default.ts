@@ -100,19 +100,19 @@ function describe(option: SandboxOption): string {
  * a line each only where it matters (the host starts it itself; no sandbox can run here; a
  * downloader that needs the network).
  */
-export async function sandboxNote(name: string, entry: ServerEntry, scope: SourceKind, option: SandboxOption | undefined, file: string): Promise<string[]> {
+export async function sandboxNote(name: string, entry: ServerEntry, scope: SourceKind, option: SandboxOption | undefined, file: string, optOut = '--no-sandbox', label = `"${name}"`): Promise<string[]> {
   if (option === undefined || !isStdioEntry(entry)) return [];
-  if (option === false) return [`Sandbox: off for "${name}" (--no-sandbox): when Patchbay runs it, it runs with your full rights; \`patchbay mcp sandbox ${name}\` confines it later.`];
+  if (option === false) return [`Sandbox: off for ${label} (${optOut}): when Patchbay runs it, it runs with your full rights; \`patchbay mcp sandbox ${name} -s ${scope}\` confines it later.`];
   const lines = [
-    `Sandbox: when Patchbay runs "${name}", ${describe(option)} (--allow-host HOST to let it reach a host, --no-sandbox to opt out; kept in ${patchbayConfigPath()}, not in ${file}).`,
+    `Sandbox: when Patchbay runs ${label}, ${describe(option)} (--allow-host HOST to let it reach a host, ${optOut} to opt out; kept in ${patchbayConfigPath()}, not in ${file}).`,
   ];
   const needs = DOWNLOADERS[entry.command.split('/').pop() ?? ''];
   const allowed = typeof option === 'object' && option.network !== undefined && option.network !== 'none';
-  if (needs && !allowed) lines.push(`  ${entry.command} downloads the server at its first start, which needs the network: add it again with --allow-host ${needs}.`);
+  if (needs && !allowed) lines.push(`  ${entry.command} downloads the server at its first start, which needs the network: run it again with --allow-host ${needs}.`);
   if (scope === 'local' || scope === 'project' || scope === 'user') {
-    lines.push(`  Claude Code starts the servers in ${file} itself, unconfined; to have it reach "${name}" sandboxed, through Patchbay's gateway, add it with -s patchbay (and \`patchbay connect claude-code\`).`);
+    lines.push(`  Claude Code starts the servers in ${file} itself, unconfined; to have it reach ${label} sandboxed, through Patchbay's gateway, add it with -s patchbay (and \`patchbay connect claude-code\`).`);
   }
   const support = await checkSandboxSupport();
-  if (!support.ok) lines.push(`  No sandbox can run here (${support.reason}), so Patchbay will not start "${name}" until one can (never unconfined): \`patchbay doctor\` says what to install, or add it with --no-sandbox.`);
+  if (!support.ok) lines.push(`  No sandbox can run here (${support.reason}), so Patchbay will not start ${label} until one can (never unconfined): \`patchbay doctor\` says what to install, or ${optOut}.`);
   return lines;
 }
