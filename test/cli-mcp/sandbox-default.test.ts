@@ -120,6 +120,17 @@ describe('mcp add: the sandbox default, kept out of the host file', () => {
     expect(overlay(s)).toEqual({});
   });
 
+  it('connect claude-code --import moves a user entry to Patchbay\'s scope with its sandbox', async () => {
+    const s = createSandbox();
+    expect((await s.run(['add', '-s', 'user', '--allow-host', 'api.github.com', 'tiny', 'node', TINY_SERVER])).code).toBe(0);
+    const { runCli } = await import('../helpers/cli.js');
+    const moved = await runCli(['connect', 'claude-code', '--import'], { cwd: s.project, env: s.env, timeoutMs: 60_000 });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(overlay(s)['tiny@patchbay']).toEqual({ sandbox: { network: { allow: ['api.github.com'] } } });
+    const listed = JSON.parse((await s.run(['list', '--json'])).stdout) as { name: string; scope: string; sandboxed: boolean }[];
+    expect(listed.find((l) => l.name === 'tiny')).toMatchObject({ scope: 'patchbay', sandboxed: true });
+  });
+
   it('add-from-claude-desktop gives imported stdio servers the default, not its remote ones', async () => {
     const s = createSandbox();
     s.write(s.desktopConfig, { mcpServers: { fs: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] }, web: { type: 'http', url: 'https://example.com/mcp' } } });
