@@ -59,7 +59,7 @@ export async function loadRegistry(options: LoadOptions = {}): Promise<Registry>
     problems.push(...desktop.problems);
     add(collectServers(desktop, ['mcpServers'], 'claude-desktop'));
   }
-  applyServerSettings(servers, settings.settings);
+  applyServerSettings(servers, settings.settings, projectRoot);
   const projectEntry = valueAt(claudeJson.data, ['projects', projectRoot]);
   const approvals = readApprovals(settingsLocal.data, isJsonObject(projectEntry) ? projectEntry : undefined);
   for (const server of servers) if (server.scope === 'project') server.approval = approvalOf(server.name, approvals);

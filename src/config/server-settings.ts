@@ -14,6 +14,10 @@
  *      key is dropped — deny by default, so a setting added later cannot be loosened by a
  *      repository until its owner lists it in PROJECT_MAY_SET.
  *   3. Lay config.json's settings for that name over it, key by key: they win.
+ *   4. Then the settings for that one entry, key by key (entrySettingsKey: `<name>@user`,
+ *      `<name>@patchbay`, `<name>@local:<project root>`, `<name>@project:<project root>`): what
+ *      `patchbay mcp add` records for the entry it wrote (its sandbox default), so another
+ *      project's entry of the same name is left as it is. `@` is never part of a server name.
  */
 import { PatchbayError } from '../errors.js';
 import { patchbayConfigPath, readPatchbayConfig, updatePatchbayConfig } from './patchbay-config.js';
@@ -37,6 +41,11 @@ const PROJECT_MAY_SET: Partial<Record<keyof ServerSettings, Keep>> = {
   sandbox: (value) => (value === false ? undefined : value),
   pinning: (value) => (value === 'strict' ? value : undefined),
 };
+
+/** The key of one entry's own settings: a local or project entry belongs to one project. */
+export function entrySettingsKey(name: string, scope: ScopedServer['scope'], projectRoot: string): string {
+  return scope === 'local' || scope === 'project' ? `${name}@${scope}:${projectRoot}` : `${name}@${scope}`;
+}
 
 export interface ServerSettingsFile {
   file: string;
@@ -64,7 +73,7 @@ export async function readServerSettings(file: string = patchbayConfigPath()): P
     else {
       for (const issue of parsed.error.issues) {
         const field = fieldName([SECTION, name, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')]);
-        problems.push({ file, server: name, field, message: `"${field}" ${issue.message}`, hint: `The settings for "${name}" are ignored until this is fixed.` });
+        problems.push({ file, server: name.split('@')[0]!, field, message: `"${field}" ${issue.message}`, hint: `The settings for "${name}" are ignored until this is fixed.` });
       }
     }
   }
@@ -88,9 +97,12 @@ export function mergeServerSettings(server: Pick<ScopedServer, 'scope' | 'entry'
 }
 
 /** Applies config.json's settings to every server of a loaded registry (in place). */
-export function applyServerSettings(servers: ScopedServer[], settings: Record<string, ServerSettings>): void {
+export function applyServerSettings(servers: ScopedServer[], settings: Record<string, ServerSettings>, projectRoot?: string): void {
   for (const server of servers) {
-    const overlay = Object.hasOwn(settings, server.name) ? settings[server.name] : undefined;
+    const byName = Object.hasOwn(settings, server.name) ? settings[server.name] : undefined;
+    const key = projectRoot === undefined ? undefined : entrySettingsKey(server.name, server.scope, projectRoot);
+    const byEntry = key !== undefined && Object.hasOwn(settings, key) ? settings[key] : undefined;
+    const overlay = byName || byEntry ? { ...byName, ...byEntry } : undefined;
     const merged = mergeServerSettings(server, overlay);
     if (overlay) server.settings = overlay;
     if (merged === undefined && server.entry.patchbay === undefined) continue;
@@ -125,5 +137,26 @@ export async function updateServerSettings(name: string, patch: { [K in keyof Se
     if (Object.keys(section).length === 0) delete data[SECTION];
     else data[SECTION] = section;
     return { changed: true, result: current as ServerSettings };
+  }, file);
+}
+
+/** Drops every setting kept for one key (a removed entry's own settings); config.json is left untouched when there are none. */
+export async function forgetServerSettings(key: string, file?: string): Promise<boolean> {
+  return updatePatchbayConfig((data) => {
+    const section = data[SECTION];
+    if (!isJsonObject(section) || !Object.hasOwn(section, key)) return { changed: false, result: false };
+    delete section[key];
+    if (Object.keys(section).length === 0) delete data[SECTION];
+    return { changed: true, result: true };
+  }, file);
+}
+
+/** Copies one key's settings to another (an entry moved to another scope keeps its own settings); none to copy, nothing written. */
+export async function copyServerSettings(from: string, to: string, file?: string): Promise<boolean> {
+  return updatePatchbayConfig((data) => {
+    const section = data[SECTION];
+    if (!isJsonObject(section) || !isJsonObject(section[from]) || Object.hasOwn(section, to)) return { changed: false, result: false };
+    section[to] = { ...(section[from] as JsonObject) };
+    return { changed: true, result: true };
   }, file);
 }

@@ -18,6 +18,7 @@ import { findProjectRoot, patchbayScopePath } from '../config/locations.js';
 import { loadJsonFile } from '../config/sources.js';
 import { writeFileAtomic } from '../config/store/atomic-write.js';
 import { editJsonFile, type JsonDocument } from '../config/store/json-edit.js';
+import { copyServerSettings, entrySettingsKey } from '../config/server-settings.js';
 import { isJsonObject, type JsonObject } from '../config/store/json-file.js';
 import { PatchbayError } from '../errors.js';
 import { ensurePrivateDir, patchbayPaths } from '../paths.js';
@@ -120,6 +121,10 @@ export async function connectHost(options: { host: string; cwd: string; import?:
         }
       }, { createMode: 0o600, dirMode: 0o700, backup: false });
       remember(record, created.filter(existsSync));
+      // An imported Claude Code user entry keeps its own settings (its sandbox) in Patchbay's scope.
+      if (target.id === 'claude-code') {
+        for (const name of imported) await copyServerSettings(entrySettingsKey(name, 'user', ''), entrySettingsKey(name, 'patchbay', ''));
+      }
     }
   }
 

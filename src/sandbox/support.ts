@@ -16,7 +16,7 @@ export type SandboxSupport =
   | { ok: false; reason: string; hint: string };
 
 const INSTALL_HINT =
-  'Install bubblewrap: `sudo apt-get install bubblewrap` (Debian, Ubuntu), `sudo dnf install bubblewrap` (Fedora), `sudo pacman -S bubblewrap` (Arch), `sudo apk add bubblewrap` (Alpine). Until then the server does not start; remove "sandbox" from its entry to run it unconfined.';
+  'Install bubblewrap: `sudo apt-get install bubblewrap` (Debian, Ubuntu), `sudo dnf install bubblewrap` (Fedora), `sudo pacman -S bubblewrap` (Arch), `sudo apk add bubblewrap` (Alpine). Until then the server does not start; to run it unconfined instead: `patchbay mcp sandbox NAME --off`.';
 
 const NAMESPACE_HINT =
   'User namespaces are blocked here. On Ubuntu 23.10 and later: `sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0` (or an AppArmor profile that allows bwrap); in a container, allow user namespaces (e.g. Docker `--security-opt seccomp=unconfined --security-opt apparmor=unconfined`) or run Patchbay on the host.';
@@ -47,10 +47,10 @@ export async function checkSandboxSupport(env: NodeJS.ProcessEnv = process.env, 
   if (platform === 'darwin') {
     const program = findProgram('/usr/bin/sandbox-exec', undefined);
     if (program) return { ok: true, backend: 'sandbox-exec', program, detail: 'sandbox-exec (macOS Seatbelt; experimental in Patchbay, untested in CI)' };
-    return { ok: false, reason: 'sandbox-exec is missing from /usr/bin', hint: 'It ships with macOS; without it no sandbox can run. Remove "sandbox" from the entry to run the server unconfined.' };
+    return { ok: false, reason: 'sandbox-exec is missing from /usr/bin', hint: 'It ships with macOS; without it no sandbox can run. To run the server unconfined: `patchbay mcp sandbox NAME --off`.' };
   }
   if (platform !== 'linux') {
-    return { ok: false, reason: `no sandbox is available on ${platform}`, hint: 'Run Patchbay under WSL 2 with bubblewrap installed, or remove "sandbox" from the entry to run the server unconfined.' };
+    return { ok: false, reason: `no sandbox is available on ${platform}`, hint: 'Run Patchbay under WSL 2 with bubblewrap installed, or run the server unconfined: `patchbay mcp sandbox NAME --off`.' };
   }
   const program = findProgram(env.PATCHBAY_BWRAP || 'bwrap', env.PATH);
   if (!program) {

@@ -40,7 +40,7 @@ describe('concurrent and interrupted writes', () => {
 
     const child = spawn(process.execPath, [PATCHBAY_BIN, 'mcp', 'add', 'second', 'node', 'second.js'], {
       cwd: sandbox.project,
-      env: { ...process.env, ...sandbox.env, PATCHBAY_TEST_PAUSE_BEFORE_RENAME_MS: '60000', PATCHBAY_LOCK_STALE_MS: '3000' },
+      env: { ...process.env, ...sandbox.env, PATCHBAY_TEST_PAUSE_BEFORE_RENAME_MS: '60000', PATCHBAY_TEST_PAUSE_FILE: '.claude.json', PATCHBAY_LOCK_STALE_MS: '3000' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

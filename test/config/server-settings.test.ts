@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { patchbayConfigPath, updatePatchbayConfig } from '../../src/config/patchbay-config.js';
 import { loadRegistry, resolveServers } from '../../src/config/registry.js';
-import { mergeServerSettings, updateServerSettings } from '../../src/config/server-settings.js';
+import { entrySettingsKey, mergeServerSettings, updateServerSettings } from '../../src/config/server-settings.js';
 import { PatchbayError } from '../../src/errors.js';
 import { freshHome, type TestHome } from './home.js';
 
@@ -58,6 +58,19 @@ describe('the merge at registry load', () => {
     expect(mergeServerSettings({ scope: 'local', entry: server(own) as never }, undefined)).toEqual(own);
     // And config.json still wins over a project entry.
     expect(mergeServerSettings({ scope: 'project', entry: server({ denyTools: ['write'] }) as never }, { denyTools: [], prefix: '' })).toEqual({ denyTools: [], prefix: '' });
+  });
+
+  it("one entry's settings (<name>@<scope>[:<project>]) reach that entry only, and win over the name's", async () => {
+    const other = `${t.project}-other`;
+    t.write(t.claudeJson, { mcpServers: { gh: server() }, projects: { [t.project]: { mcpServers: { fs: server() } }, [other]: { mcpServers: { fs: server() } } } });
+    await updateServerSettings('gh', { sandbox: false, denyTools: ['x'] });
+    await updateServerSettings(entrySettingsKey('gh', 'user', t.project), { sandbox: true });
+    await updateServerSettings(entrySettingsKey('fs', 'local', t.project), { sandbox: { network: { allow: ['api.github.com'] } } });
+    expect(entrySettingsKey('fs', 'local', t.project)).toBe(`fs@local:${t.project}`);
+    const here = resolveServers(await loadRegistry({ cwd: t.project }));
+    expect(Object.fromEntries(here.map((s) => [s.name, s.entry.patchbay]))).toEqual({ fs: { sandbox: { network: { allow: ['api.github.com'] } } }, gh: { sandbox: true, denyTools: ['x'] } });
+    const there = resolveServers(await loadRegistry({ cwd: other }));
+    expect(there.find((s) => s.name === 'fs')!.entry.patchbay).toBeUndefined();
   });
 
   it('a broken config.json or setting is a problem to report, and the servers still load', async () => {

@@ -54,7 +54,7 @@ describe('a sandboxed server where no sandbox can run', () => {
     expect(result.stdout).toMatch(/✘ confined \(stdio, user scope\) — no sandbox can run here .* · sandboxed \(network: none\)/);
     expect(result.stdout).toMatch(/fix: Install bubblewrap: `sudo apt-get install bubblewrap`/);
     expect(result.stdout).toMatch(/Sandbox: unavailable — bubblewrap \(bwrap\) is not installed at PATCHBAY_BWRAP=\/nonexistent\/patchbay-test\/bwrap; sandboxed servers do not start/);
-    expect(result.stdout).toMatch(/Suggestions \(1\):\n {2}- plain runs unconfined, with your full rights: add "patchbay": \{"sandbox": true\}/);
+    expect(result.stdout).toMatch(/Suggestions \(1\):\n {2}- plain runs unconfined, with your full rights: `patchbay mcp sandbox plain -s user` confines it/);
     expect(result.stdout).not.toMatch(/- opted_out runs unconfined/);
     expect(existsSync(mark)).toBe(false);
   });

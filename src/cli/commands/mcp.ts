@@ -30,12 +30,15 @@ export function registerMcp(program: Command): void {
     .option('--client-id <clientId>', 'OAuth client id')
     .option('--client-secret', 'OAuth client secret from MCP_CLIENT_SECRET, or --client-secret=VALUE; kept in Patchbay credentials, never in the host file')
     .option('--callback-port <port>', 'fixed port for the OAuth callback')
+    .option('--sandbox', 'run a stdio server sandboxed when Patchbay runs it (the default: project writable, no network)')
+    .option('--no-sandbox', 'run a stdio server unconfined, with your full rights')
+    .option('--allow-host <host>', 'a host a sandboxed server may reach, e.g. api.github.com or *.example.com (repeat for more)', collect, [])
     .passThroughOptions()
     // --client-secret=VALUE and mistakes before the name reach parseAddTokens, which explains them.
     .allowUnknownOption()
     .action(async (name: string, commandOrUrl: string, args: string[], options: AddFlags) => {
       const { runAdd } = await import('../mcp/add.js');
-      await runAdd({ tokens: [name, commandOrUrl, ...args], flags: { ...options, env: options.env ?? [], header: options.header ?? [] } });
+      await runAdd({ tokens: [name, commandOrUrl, ...args], flags: { ...options, env: options.env ?? [], header: options.header ?? [], allowHost: options.allowHost ?? [] } });
     });
 
   mcp
@@ -44,7 +47,10 @@ export function registerMcp(program: Command): void {
     .argument('<name>', 'server name')
     .argument('<json>', 'the entry, e.g. \'{"type":"stdio","command":"node","args":["server.js"]}\'')
     .option('-s, --scope <scope>', 'local (default), project, user, or patchbay (Patchbay only; no host reads it)')
-    .action(async (name: string, json: string, options: { scope?: string }) => {
+    .option('--sandbox', 'run a stdio server sandboxed when Patchbay runs it (the default: project writable, no network)')
+    .option('--no-sandbox', 'run a stdio server unconfined, with your full rights')
+    .option('--allow-host <host>', 'a host a sandboxed server may reach (repeat for more)', collect, [])
+    .action(async (name: string, json: string, options: { scope?: string; sandbox?: boolean; allowHost?: string[] }) => {
       const { runAddJson } = await import('../mcp/add.js');
       await runAddJson(name, json, options);
     });
@@ -55,7 +61,10 @@ export function registerMcp(program: Command): void {
     .option('-s, --scope <scope>', 'local (default), project, user, or patchbay (Patchbay only; no host reads it)')
     .option('--all', 'import every server')
     .option('--only <names>', 'import these servers (comma-separated)')
-    .action(async (options: { scope?: string; all?: boolean; only?: string }) => {
+    .option('--sandbox', 'run imported stdio servers sandboxed when Patchbay runs them (the default)')
+    .option('--no-sandbox', 'run imported stdio servers unconfined, with your full rights')
+    .option('--allow-host <host>', 'a host the sandboxed servers may reach (repeat for more)', collect, [])
+    .action(async (options: { scope?: string; all?: boolean; only?: string; sandbox?: boolean; allowHost?: string[] }) => {
       const { runImportFromDesktop } = await import('../mcp/import-desktop.js');
       await runImportFromDesktop(options);
     });
@@ -91,6 +100,18 @@ export function registerMcp(program: Command): void {
     .action(async (name: string, options: { scope?: string }) => {
       const { runRemove } = await import('../mcp/remove.js');
       await runRemove(name, options);
+    });
+
+  mcp
+    .command('sandbox')
+    .description('Run a configured stdio server sandboxed when Patchbay runs it (kept in config.json; the host file is not changed)')
+    .argument('<name>', 'server name')
+    .option('-s, --scope <scope>', 'local, project, user or patchbay (required when the name is in several)')
+    .option('--allow-host <host>', 'a host it may reach, e.g. api.github.com (repeat for more; default: no network)', collect, [])
+    .option('--off', 'run it unconfined, on purpose (doctor stops suggesting the sandbox)')
+    .action(async (name: string, options: { scope?: string; allowHost?: string[]; off?: boolean }) => {
+      const { runSandbox } = await import('../mcp/sandbox.js');
+      await runSandbox(name, options);
     });
 
   mcp

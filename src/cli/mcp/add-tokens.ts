@@ -26,6 +26,10 @@ export interface AddFlags {
   /** true: the flag without a value (take MCP_CLIENT_SECRET); a string: the value. */
   clientSecret?: string | boolean;
   callbackPort?: string;
+  /** --sandbox (true) / --no-sandbox (false); unset: the default, sandboxed (./sandbox-default.ts). */
+  sandbox?: boolean;
+  /** --allow-host HOST, repeatable: what a sandboxed server may reach. */
+  allowHost?: string[];
 }
 
 export interface AddTokens {
@@ -49,7 +53,10 @@ const VALUE_FLAGS: Record<string, keyof AddFlags> = {
   '--header': 'header',
   '--client-id': 'clientId',
   '--callback-port': 'callbackPort',
+  '--allow-host': 'allowHost',
 };
+
+const BOOLEAN_FLAGS: Record<string, boolean> = { '--sandbox': true, '--no-sandbox': false };
 
 const REMOTE = new Set(['http', 'sse', 'streamable-http']);
 
@@ -64,11 +71,12 @@ function flagOf(token: string): { flag: string; inline?: string } {
 
 function isOurFlag(token: string): boolean {
   const { flag } = flagOf(token);
-  return flag === '--client-secret' || Object.hasOwn(VALUE_FLAGS, flag);
+  return flag === '--client-secret' || Object.hasOwn(VALUE_FLAGS, flag) || Object.hasOwn(BOOLEAN_FLAGS, flag);
 }
 
 function setFlag(flags: AddFlags, key: keyof AddFlags, value: string): void {
   if (key === 'env' || key === 'header') flags[key].push(value);
+  else if (key === 'allowHost') flags.allowHost = [...(flags.allowHost ?? []), value];
   else (flags as unknown as Record<string, string>)[key] = value;
 }
 
@@ -82,6 +90,10 @@ function readOption(tokens: string[], i: number, flags: AddFlags, where: string)
   if (flag === '--client-secret') {
     // Never takes the next word: `--client-secret my-server https://...` must keep its name.
     flags.clientSecret = inline ?? true;
+    return { last: i };
+  }
+  if (Object.hasOwn(BOOLEAN_FLAGS, flag) && inline === undefined) {
+    flags.sandbox = BOOLEAN_FLAGS[flag];
     return { last: i };
   }
   const key = VALUE_FLAGS[flag];

@@ -8,9 +8,11 @@ import { urlCredentialAdvice } from '../../secrets/advice.js';
 import { fieldName, validateEntry } from '../../config/schema.js';
 import { addServers } from '../../config/scopes.js';
 import type { Scope, ServerEntry } from '../../config/types.js';
+import type { SandboxOption } from '../../sandbox/options.js';
 import { isStdioEntry } from '../../config/types.js';
 import { assertServerName, buildEntry, parseAddTokens, parseScope, type AddFlags } from './add-args.js';
 import { warn, write } from './format.js';
+import { chooseSandbox, sandboxNote, withSandboxRecorded, type SandboxFlags } from './sandbox-default.js';
 
 export interface AddCommandInput {
   /** Everything commander left after the flags it parsed before the name. */
@@ -31,15 +33,17 @@ export async function runAdd(input: AddCommandInput): Promise<void> {
   }
   const scope = parseScope(input.flags.scope);
   const built = buildEntry(name, commandOrUrl, args, input.flags, process.env, extra);
+  const sandbox = chooseSandbox(name, built.entry, input.flags);
   for (const note of built.notes) write(note);
   for (const line of warnings) warn(line);
-  await store(scope, name, built.entry, input.cwd, built.clientSecret);
+  await store(scope, name, built.entry, input.cwd, sandbox, built.clientSecret);
 }
 
-async function store(scope: Scope, name: string, entry: ServerEntry, cwd: string | undefined, clientSecret?: string): Promise<void> {
+async function store(scope: Scope, name: string, entry: ServerEntry, cwd: string | undefined, sandbox: SandboxOption | undefined, clientSecret?: string): Promise<void> {
   const project = locateProject(cwd ?? process.cwd());
   const projectRoot = project.root;
-  const { file } = await addServers(scope, projectRoot, [{ name, entry }]);
+  // The sandbox setting goes to Patchbay's config.json, keyed to this entry; the host file gets what `claude mcp add` writes.
+  const { file } = await withSandboxRecorded(name, scope, projectRoot, sandbox, () => addServers(scope, projectRoot, [{ name, entry }]));
   if (isStdioEntry(entry)) {
     write(`Added stdio MCP server ${name} with command: ${[entry.command, ...redactArgs(entry.args ?? [])].join(' ')} to ${scope} config`);
   } else {
@@ -52,13 +56,14 @@ async function store(scope: Scope, name: string, entry: ServerEntry, cwd: string
     write(`Note: ${projectRoot} is not inside a git repository, so this folder is the project and its .mcp.json is ${file}.`);
     write('  Claude Code reads it when started in this folder; to share the server with a repository, run the command from inside it.');
   }
+  for (const line of await sandboxNote(name, entry, scope, sandbox, file)) write(line);
   if (clientSecret !== undefined && !isStdioEntry(entry)) {
     const credentials = await saveClientSecret(name, entry.url, clientSecret);
     write(`Client secret stored in ${credentials} (not in the host config).`);
   }
 }
 
-export async function runAddJson(name: string, json: string, options: { scope?: string; cwd?: string }): Promise<void> {
+export async function runAddJson(name: string, json: string, options: { scope?: string; cwd?: string } & SandboxFlags): Promise<void> {
   assertServerName(name);
   const scope = parseScope(options.scope);
   const parsed = parseJsonText(json);
@@ -80,5 +85,5 @@ export async function runAddJson(name: string, json: string, options: { scope?: 
     const { clientSecret: _dropped, ...rest } = entry.oauth;
     entry.oauth = rest;
   }
-  await store(scope, name, entry, options.cwd, clientSecret);
+  await store(scope, name, entry, options.cwd, chooseSandbox(name, entry, options), clientSecret);
 }

@@ -10,14 +10,20 @@ import { claudeDesktopConfigPath, findProjectRoot } from '../../config/locations
 import { collectServers, loadJsonFile, valueAt } from '../../config/sources.js';
 import { addServers } from '../../config/scopes.js';
 import type { JsonObject } from '../../config/store/json-file.js';
+import type { ScopedServer } from '../../config/types.js';
 import { describeTarget, formatProblem, warn, write } from './format.js';
 import { parseScope } from './add-args.js';
+import { isStdioEntry } from '../../config/types.js';
+import type { SandboxOption } from '../../sandbox/options.js';
+import { chooseSandbox, recordSandbox, sandboxNote } from './sandbox-default.js';
 
 export interface ImportOptions {
   scope?: string;
   all?: boolean;
   only?: string;
   cwd?: string;
+  sandbox?: boolean;
+  allowHost?: string[];
 }
 
 export async function runImportFromDesktop(options: ImportOptions): Promise<void> {
@@ -58,6 +64,8 @@ export async function runImportFromDesktop(options: ImportOptions): Promise<void
     write('Nothing imported.');
     return;
   }
+  // Bad sandbox flags are refused before anything is written.
+  chooseSandbox('the imported servers', { type: 'stdio', command: 'x' }, options);
   const projectRoot = findProjectRoot(options.cwd ?? process.cwd());
   const raw = valueAt(loaded.data, ['mcpServers']) as JsonObject;
   // Running it twice imports nothing twice: an identical entry (under its name or a `_1` rename) is skipped.
@@ -74,6 +82,24 @@ export async function runImportFromDesktop(options: ImportOptions): Promise<void
   }
   write(`Imported ${result.added.length} MCP server${result.added.length === 1 ? '' : 's'} from Claude Desktop to ${scope} config: ${result.added.map((a) => a.name).join(', ')}`);
   write(`File modified: ${result.file}`);
+  // New entries in a Claude Code scope: each stdio one gets the sandbox default, as with `mcp add`.
+  const byName = new Map(servers.map((s) => [s.name, s.entry]));
+  const confined: { name: string; entry: ScopedServer['entry'] }[] = [];
+  let option: SandboxOption | undefined;
+  for (const { requested, name } of result.added) {
+    const entry = byName.get(requested)!;
+    const chosen = isStdioEntry(entry) ? chooseSandbox(name, entry, options) : undefined;
+    if (chosen === undefined) continue;
+    await recordSandbox(name, scope, projectRoot, chosen);
+    confined.push({ name, entry });
+    option = chosen;
+  }
+  if (option !== undefined) {
+    // One note for all of them; its npx/uvx line is about the first such entry, if any.
+    const runner = confined.find((c) => isStdioEntry(c.entry) && /(^|\/)(npx|bunx|uvx)$/.test(c.entry.command)) ?? confined[0]!;
+    const label = confined.map((c) => `"${c.name}"`).join(', ');
+    for (const line of await sandboxNote(confined[0]!.name, runner.entry, scope, option, result.file, '--no-sandbox', label)) write(line);
+  }
 }
 
 async function prompt(labels: string[], names: string[]): Promise<string[]> {

@@ -5,6 +5,7 @@
 import { PatchbayError } from '../../errors.js';
 import { deleteClientSecrets } from '../../config/credentials.js';
 import { findProjectRoot } from '../../config/locations.js';
+import { entrySettingsKey, forgetServerSettings } from '../../config/server-settings.js';
 import { loadJsonFile, valueAt } from '../../config/sources.js';
 import { isJsonObject } from '../../config/store/json-file.js';
 import { removeServer, scopeFile, scopePath, SCOPES } from '../../config/scopes.js';
@@ -45,6 +46,8 @@ export async function runRemove(name: string, options: { scope?: string; cwd?: s
     scope = holding[0]!;
   }
   await removeServer(scope, projectRoot, name);
+  // The entry's own settings (its sandbox default) go with it; settings by name stay.
+  await forgetServerSettings(entrySettingsKey(name, scope, projectRoot));
   write(`Removed MCP server ${name} from ${scope} config`);
   write(`File modified: ${scopeFile(scope, projectRoot)}`);
   if (holding.length === 1) await deleteClientSecrets(name);

@@ -73,11 +73,15 @@ async function syncDirectory(dir: string): Promise<void> {
 
 /**
  * Test hook: with PATCHBAY_TEST_PAUSE_BEFORE_RENAME_MS set, stop after the temp file is
- * written and synced, so a test can kill -9 the process at the worst moment.
+ * written and synced, so a test can kill -9 the process at the worst moment. With
+ * PATCHBAY_TEST_PAUSE_FILE (a file name) too, only a write of that file stops: one command may
+ * write several (`mcp add` writes config.json's sandbox setting, then the host file).
  */
 async function pauseForCrashTests(temp: string): Promise<void> {
   const ms = Number(process.env.PATCHBAY_TEST_PAUSE_BEFORE_RENAME_MS);
   if (!Number.isFinite(ms) || ms <= 0) return;
+  const only = process.env.PATCHBAY_TEST_PAUSE_FILE;
+  if (only && !basename(temp).startsWith(tempPrefix(only))) return;
   process.stderr.write(`patchbay-test: paused before rename of ${temp}\n`);
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
