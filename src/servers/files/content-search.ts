@@ -66,21 +66,34 @@ async function searchWithJs(q: ContentQuery): Promise<ContentResult> {
   const want = q.offset + q.limit;
   const matches: ContentMatch[] = [];
   const globRe = q.glob ? globToRegExp(q.glob.includes('/') ? q.glob : `**/${q.glob}`) : undefined;
+  const scan = async (path: string): Promise<ContentMatch[]> => {
+    const buffer = await fs.readFile(path).catch(() => undefined);
+    if (!buffer || buffer.length > MAX_FILE || buffer.subarray(0, 8000).includes(0)) return [];
+    const text = buffer.toString('utf8');
+    if (q.literal && q.caseSensitive && !text.includes(q.pattern)) return [];
+    const lines = text.split(/\r?\n/);
+    if (lines.at(-1) === '') lines.pop();
+    const found: ContentMatch[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      if (re.test(lines[i]!)) found.push({ path, line: i + 1, text: lines[i]!, before: lines.slice(Math.max(0, i - q.context), i), after: lines.slice(i + 1, i + 1 + q.context) });
+    }
+    return found;
+  };
+  // Files are read a batch at a time (in parallel) and their matches taken in walk order, so
+  // pages are the same as ripgrep's --sort path.
+  let batch: string[] = [];
+  const flush = async () => {
+    for (const found of await Promise.all(batch.map(scan))) matches.push(...found);
+    batch = [];
+    return matches.length > want;
+  };
   for await (const entry of walk(q.dir, { ignore: q.ignore, visible: q.visible })) {
     if (entry.type !== 'file' || (globRe && !globRe.test(entry.rel))) continue;
-    const stat = await fs.stat(entry.path).catch(() => undefined);
-    if (!stat || stat.size > MAX_FILE) continue;
-    const buffer = await fs.readFile(entry.path).catch(() => undefined);
-    if (!buffer || buffer.subarray(0, 8000).includes(0)) continue;
-    const lines = buffer.toString('utf8').split(/\r?\n/);
-    if (lines.at(-1) === '') lines.pop();
-    for (let i = 0; i < lines.length; i++) {
-      if (!re.test(lines[i]!)) continue;
-      matches.push({ path: entry.path, line: i + 1, text: lines[i]!, before: lines.slice(Math.max(0, i - q.context), i), after: lines.slice(i + 1, i + 1 + q.context) });
-      if (matches.length > want) return { matches: matches.slice(q.offset, want), more: true, engine: 'js' };
-    }
+    batch.push(entry.path);
+    if (batch.length >= 64 && (await flush())) return { matches: matches.slice(q.offset, want), more: true, engine: 'js' };
   }
-  return { matches: matches.slice(q.offset, want), more: false, engine: 'js' };
+  const more = await flush();
+  return { matches: matches.slice(q.offset, want), more, engine: 'js' };
 }
 
 interface RgEvent {
@@ -89,7 +102,8 @@ interface RgEvent {
 }
 
 function searchWithRipgrep(q: ContentQuery, rg: string): Promise<ContentResult> {
-  const args = ['--json', '--sort', 'path', '--no-config', '--max-filesize', `${MAX_FILE}`, '-C', String(q.context)];
+  // --hidden and !.git: the same files the JS walk reads (dotfiles yes, .git no).
+  const args = ['--json', '--sort', 'path', '--no-config', '--hidden', '--glob', '!.git', '--max-filesize', `${MAX_FILE}`, '-C', String(q.context)];
   if (q.literal) args.push('-F');
   if (!q.caseSensitive) args.push('-i');
   if (q.glob) args.push('--glob', q.glob);

@@ -40,26 +40,57 @@ export async function readBytes(guard: PathGuard, path: string, max = MAX_BINARY
   }
 }
 
-/** Lines `offset`..`offset+limit-1` (1-based); with numbers, each line is `N\t…`. */
+/**
+ * Lines `offset`..`offset+limit-1` (1-based); with numbers, each line is `N\t…`. One scan for
+ * newlines with indexOf (no array of every line): a 1 MB file is read whole in one slice.
+ */
 export function pageLines(content: string, offset: number, limit: number, numbers: boolean): TextPage {
-  const lines = content.split(/\r?\n/);
-  if (lines.length > 1 && lines.at(-1) === '') lines.pop();
-  const total = lines.length;
-  const from = Math.min(Math.max(1, offset), Math.max(1, total));
-  let to = Math.min(total, from + limit - 1);
-  const width = String(to).length;
-  const out: string[] = [];
-  let chars = 0;
-  for (let i = from; i <= to; i++) {
-    const line = numbers ? `${String(i).padStart(width)}\t${lines[i - 1]}` : lines[i - 1]!;
-    if (chars + line.length > MAX_TEXT_CHARS && out.length > 0) {
-      to = i - 1;
-      break;
-    }
-    out.push(line);
-    chars += line.length + 1;
+  const ends: number[] = []; // end index (exclusive, before the newline) of each shown line
+  let total = 0;
+  let pos = 0;
+  let fromIndex = 0;
+  const want = Math.max(1, offset);
+  while (pos <= content.length) {
+    let nl = content.indexOf('\n', pos);
+    if (nl === -1) nl = content.length;
+    if (nl === content.length && pos === content.length && total > 0) break; // trailing newline
+    total++;
+    if (total === want) fromIndex = pos;
+    if (total >= want && total < want + limit) ends.push(nl > pos && content.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
+    pos = nl + 1;
   }
-  return { text: out.join('\n'), from, to, total, ...(to < total ? { next: to + 1 } : {}) };
+  const from = Math.min(want, Math.max(1, total));
+  if (want > total) return { text: '', from, to: total, total };
+  let to = from + ends.length - 1;
+  let text: string;
+  if (!numbers && !content.includes('\r')) {
+    const last = ends.length ? ends[ends.length - 1]! : fromIndex;
+    if (last - fromIndex > MAX_TEXT_CHARS) {
+      // Cut at the last whole line that fits.
+      let k = ends.length - 1;
+      while (k > 0 && ends[k]! - fromIndex > MAX_TEXT_CHARS) k--;
+      to = from + k;
+      text = content.slice(fromIndex, ends[k]);
+    } else text = content.slice(fromIndex, last);
+  } else {
+    const width = String(to).length;
+    const out: string[] = [];
+    let chars = 0;
+    let start = fromIndex;
+    for (let k = 0; k < ends.length; k++) {
+      const body = content.slice(start, ends[k]);
+      const line = numbers ? `${String(from + k).padStart(width)}\t${body}` : body;
+      if (chars + line.length > MAX_TEXT_CHARS && out.length > 0) {
+        to = from + k - 1;
+        break;
+      }
+      out.push(line);
+      chars += line.length + 1;
+      start = content.indexOf('\n', ends[k]!) + 1;
+    }
+    text = out.join('\n');
+  }
+  return { text, from, to, total, ...(to < total ? { next: to + 1 } : {}) };
 }
 
 export async function readForModel(guard: PathGuard, path: string, offset: number, limit: number, numbers: boolean): Promise<ReadContent[]> {
