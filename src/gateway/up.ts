@@ -15,6 +15,7 @@ import { sandboxLabel } from '../sandbox/options.js';
 import type { HubServerStatus } from '../hub/types.js';
 import { isLoopbackAddress } from './http/guard.js';
 import type { NodeListener } from './http/server.js';
+import { defaultServers, DEFAULTS_NOTE } from './default-servers.js';
 import { createHubGuards } from './guards.js';
 import { createGateway, DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from './index.js';
 
@@ -31,6 +32,8 @@ export interface UpOptions {
   env?: NodeJS.ProcessEnv;
   stdout: Writable;
   stderr: Writable;
+  /** false with --no-defaults: no built-in files/web servers when nothing is configured. */
+  defaults?: boolean;
   /** Stops the gateway when aborted (tests); SIGINT and SIGTERM always do. */
   signal?: AbortSignal;
 }
@@ -101,7 +104,8 @@ export async function runUp(options: UpOptions): Promise<void> {
     const where = [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.server ? `server "${p.server}"` : undefined, p.field ? `field ${p.field}` : undefined].filter(Boolean).join(', ');
     stderr.write(`patchbay: skipped: ${where}: ${p.message}${p.hint ? `\n  ${p.hint}` : ''}\n`);
   }
-  const servers = resolveServers(registry);
+  const defaults = defaultServers(registry, options.defaults !== false);
+  const servers = defaults.length > 0 ? defaults : resolveServers(registry);
   const pending = resolveServers(registry, { includeUnapproved: true }).filter((s) => s.approval === 'pending');
 
   const token = await loadOrCreateToken();
@@ -149,6 +153,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   lines.push(`Servers (${ready} of ${status.length} ready):`);
   const sandboxes = new Map(servers.map((server) => [server.name, sandboxLabel(server.entry)]));
   for (const s of status) lines.push(describeServer(s, sandboxes.get(s.name)));
+  if (defaults.length > 0) lines.push(`  ${DEFAULTS_NOTE}`);
   if (status.length === 0) lines.push('  none configured: add one with `patchbay mcp add NAME -- COMMAND ARGS`');
   for (const s of pending) lines.push(`  ⏸ ${s.name}  pending approval in ${s.file} (approve it in .claude/settings.local.json)`);
   lines.push('Press Ctrl+C to stop.');

@@ -6,6 +6,8 @@ import { PatchbayError } from '../../errors.js';
  * parses its own flags (`patchbay server api --help`), so this file stays a dispatcher.
  */
 const SERVERS: Record<string, { summary: string; run: () => Promise<(args: string[]) => Promise<void>> }> = {
+  files: { summary: 'files inside the roots: read, write, edit, search', run: async () => (await import('../../servers/files/cli.js')).runFilesServer },
+  web: { summary: 'local web pages as MCP Apps and a loopback viewer', run: async () => (await import('../../servers/web/cli.js')).runWebServer },
   api: { summary: 'an HTTP API (OpenAPI/Swagger) as tools', run: async () => (await import('../../servers/api/cli.js')).runApiServer },
   reddit: { summary: 'Reddit, read-only', run: async () => (await import('../../servers/reddit/cli.js')).runRedditServer },
   shell: { summary: 'shell commands from an allow list, in a sandbox', run: async () => (await import('../../servers/shell/cli.js')).runShellServer },

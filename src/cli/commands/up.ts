@@ -17,8 +17,9 @@ export function registerUp(program: Command): void {
     .option('--no-auth', 'do not require the token (only allowed on a loopback address)')
     .option('--show-token', 'print the full token instead of a masked one')
     .option('--max-body-mb <mib>', 'largest accepted message in MiB (default 32, or PATCHBAY_MAX_BODY_MB)', Number)
+    .option('--no-defaults', 'with no server configured, serve nothing (instead of the built-in files and web servers for this directory)')
     .option('--allow-host <host...>', 'also accept these Host header values (host:port), e.g. a LAN name when bound beyond loopback')
-    .action(async (opts: { port?: number; host?: string; auth: boolean; showToken?: boolean; maxBodyMb?: number; allowHost?: string[] }) => {
+    .action(async (opts: { port?: number; host?: string; auth: boolean; showToken?: boolean; maxBodyMb?: number; allowHost?: string[]; defaults: boolean }) => {
       const { runUp } = await import('../../gateway/up.js');
       await runUp({ ...opts, cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr });
     });
