@@ -168,6 +168,8 @@ export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, r
     return;
   }
   const { target, response } = outcome;
+  // Which provider and model answered, for callers that price or report it (src/proxy/channel).
+  res.setHeader('x-patchbay-route', `${target.provider.name},${target.model}`);
   let delivery: Delivery;
   if (target.provider.kind === 'anthropic') {
     delivery = stream ? await streamPassthrough(res, response, deps.pingIntervalMs) : await sendPassthrough(res, response);
