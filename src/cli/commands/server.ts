@@ -7,6 +7,7 @@ import { PatchbayError } from '../../errors.js';
  */
 const SERVERS: Record<string, { summary: string; run: () => Promise<(args: string[]) => Promise<void>> }> = {
   api: { summary: 'an HTTP API (OpenAPI/Swagger) as tools', run: async () => (await import('../../servers/api/cli.js')).runApiServer },
+  models: { summary: 'other models as tools (ask, consensus), through Patchbay\'s proxy', run: async () => (await import('../../servers/models/cli.js')).runModelsServer },
   reddit: { summary: 'Reddit, read-only', run: async () => (await import('../../servers/reddit/cli.js')).runRedditServer },
 };
 

@@ -39,6 +39,8 @@ export interface ChannelAnswer {
   /** The provider and model that answered, as the proxy reports them (`x-patchbay-route`). */
   provider?: string;
   model?: string;
+  /** USD for this answer from the proxy's price table (`x-patchbay-price`); null when unpriced. */
+  costUsd: number | null;
 }
 
 export interface MessagesOptions {
@@ -108,7 +110,8 @@ export function createHttpChannel(options: HttpChannelOptions): ModelChannel {
       if (!response.ok) return fail(response);
       const [provider, model] = splitRoute(response.headers.get('x-patchbay-route'));
       const answer = stream ? await readStream(response, onText!) : ((await response.json()) as MessagesResponse);
-      return { response: answer, ...(provider ? { provider } : {}), ...(model ? { model } : {}) };
+      const costUsd = priceAnswer(response.headers.get('x-patchbay-price'), answer);
+      return { response: answer, costUsd, ...(provider ? { provider } : {}), ...(model ? { model } : {}) };
     },
     async models() {
       const response = await fetch(`${base}/v1/models`, { headers });
@@ -155,6 +158,15 @@ export async function openInProcessChannel(options: InProcessChannelOptions): Pr
 /** A credential no one else has, for tests and in-process proxies that check their own. */
 export function randomChannelToken(): string {
   return `pb_${randomBytes(24).toString('base64url')}`;
+}
+
+/** The proxy's `input,output,cacheRead,cacheWrite` USD per million tokens times the answer's usage. */
+function priceAnswer(header: string | null, answer: MessagesResponse): number | null {
+  if (!header) return null;
+  const [input = 0, output = 0, cacheRead = 0, cacheWrite = 0] = header.split(',').map(Number);
+  const u = answer.usage;
+  const usd = ((u.input_tokens ?? 0) * input + (u.output_tokens ?? 0) * output + (u.cache_read_input_tokens ?? 0) * cacheRead + (u.cache_creation_input_tokens ?? 0) * cacheWrite) / 1_000_000;
+  return Number.isFinite(usd) ? usd : null;
 }
 
 function splitRoute(header: string | null): [string | undefined, string | undefined] {

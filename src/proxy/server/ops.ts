@@ -24,7 +24,7 @@ export interface ProxyOps {
   usage?: UsageSink;
   costOf?: (provider: string, model: string, usage: TokenUsage) => number | null;
   /** The price (USD per million tokens) that applies to a provider's model, for GET /v1/models. */
-  priceOf?: (provider: string, model: string) => { input: number; output: number } | undefined;
+  priceOf?: (provider: string, model: string) => { input: number; output: number; cacheRead?: number; cacheWrite?: number } | undefined;
 }
 
 export interface LoadOpsOptions {
