@@ -110,7 +110,7 @@ describe('threads', () => {
 
   it('are trimmed from the oldest turn to the context budget, and expire by age', async () => {
     const file = join(dir, 'trim.db');
-    const m = await connect({ threadsFile: file, contextTokens: 256 + 60 });
+    const m = await connect({ threadsFile: file, contextTokens: 256 + 50 });
     const first = await m.call('ask', { prompt: `old ${'filler '.repeat(30)}` });
     const thread = first.data.thread;
     const next = await m.call('ask', { prompt: 'new question', thread });
