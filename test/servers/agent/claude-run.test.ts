@@ -67,3 +67,24 @@ describe('claude_code runs Claude Code', () => {
     await expect(runClaude({ ...base, prompt: 'go', timeoutMs: 1000, env: { PATH: '/nonexistent' } })).rejects.toThrow(INSTALL_HINT);
   });
 });
+
+describe('the claude_code tool', () => {
+  it('refuses a cwd outside the roots and runs inside them, with progress', { timeout: 60_000 }, async () => {
+    const { Client, InMemoryTransport } = await import('@modelcontextprotocol/client');
+    const { createAgentMcpServer } = await import('../../../src/servers/agent/tools.js');
+    const { createRoots } = await import('../../../src/servers/roots.js');
+    const server = createAgentMcpServer({ roots: createRoots([bin]), gateway: base.gateway, proxy: base.proxy, timeoutMs: 30_000, env });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await server.connect(b);
+    const mcp = new Client({ name: 'agent-test', version: '1' });
+    await mcp.connect(a);
+    const outside = (await mcp.callTool({ name: 'claude_code', arguments: { prompt: 'go', cwd: tmpdir() } })) as { isError?: boolean; content: Array<{ text: string }> };
+    expect(outside.isError).toBe(true);
+    expect(outside.content[0]!.text).toMatch(/outside the server's roots/);
+    const progress: unknown[] = [];
+    const inside = (await mcp.callTool({ name: 'claude_code', arguments: { prompt: 'go', cwd: '.' } }, { onprogress: (p) => progress.push(p) })) as { isError?: boolean; content: Array<{ text: string }> };
+    expect(inside.content[0]!.text).toBe('done: 2 files');
+    expect(progress.length).toBe(3);
+    await mcp.close();
+  });
+});
