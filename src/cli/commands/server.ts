@@ -6,9 +6,11 @@ import { PatchbayError } from '../../errors.js';
  * parses its own flags (`patchbay server api --help`), so this file stays a dispatcher.
  */
 const SERVERS: Record<string, { summary: string; run: () => Promise<(args: string[]) => Promise<void>> }> = {
+  agent: { summary: 'Claude Code as a tool, through Patchbay\'s gateway and proxy', run: async () => (await import('../../servers/agent/cli.js')).runAgentServer },
   files: { summary: 'files inside the roots: read, write, edit, search', run: async () => (await import('../../servers/files/cli.js')).runFilesServer },
   web: { summary: 'local web pages as MCP Apps and a loopback viewer', run: async () => (await import('../../servers/web/cli.js')).runWebServer },
   api: { summary: 'an HTTP API (OpenAPI/Swagger) as tools', run: async () => (await import('../../servers/api/cli.js')).runApiServer },
+  models: { summary: 'other models as tools (ask, consensus), through Patchbay\'s proxy', run: async () => (await import('../../servers/models/cli.js')).runModelsServer },
   reddit: { summary: 'Reddit, read-only', run: async () => (await import('../../servers/reddit/cli.js')).runRedditServer },
   shell: { summary: 'shell commands from an allow list, in a sandbox', run: async () => (await import('../../servers/shell/cli.js')).runShellServer },
 };

@@ -88,7 +88,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       return;
     }
     const isPost = req.method === 'POST';
-    if (path === '/models' && req.method === 'GET') { req.resume(); listModels(res); return; }
+    if (path === '/models' && req.method === 'GET') { req.resume(); await ready.catch(() => undefined); listModels(res); return; }
     if ((path !== '/messages' && path !== '/messages/count_tokens') || !isPost) {
       req.resume();
       sendError(res, 404, 'not_found_error', `${req.method} ${path === '/' ? '/' : `/v1${path}`} is not an endpoint of Patchbay's model proxy (it serves POST /v1/messages, POST /v1/messages/count_tokens and GET /v1/models)`);
@@ -125,8 +125,17 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     for (const ref of [router.default, router.background, router.think, router.longContext, router.webSearch]) {
       if (ref?.model) ids.add(ref.text);
     }
-    const data = [...ids].map((id) => ({ type: 'model', id, display_name: id, created_at: '1970-01-01T00:00:00Z' }));
+    // `patchbay`: an extension Anthropic's clients ignore: where each id routes and its price, for
+    // `patchbay server models` (list_models) to show and to price answers with.
+    const data = [...ids].map((id) => ({ type: 'model', id, display_name: id, created_at: '1970-01-01T00:00:00Z', patchbay: routeInfo(id) }));
     sendJson(res, 200, JSON.stringify({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null }));
+  }
+
+  function routeInfo(id: string): { provider: string; model: string | null; price: { input: number; output: number } | null } | undefined {
+    const ref = settings.aliases.get(id) ?? [settings.router.default, settings.router.background, settings.router.think, settings.router.longContext, settings.router.webSearch].find((r) => r?.text === id);
+    if (!ref) return undefined;
+    const price = ref.model && deps?.ops.priceOf ? deps.ops.priceOf(ref.provider, ref.model) : undefined;
+    return { provider: ref.provider, model: ref.model ?? null, price: price ? { input: price.input, output: price.output } : null };
   }
 
   return {

@@ -168,6 +168,10 @@ export async function handleMessages(deps: MessagesDeps, req: IncomingMessage, r
     return;
   }
   const { target, response } = outcome;
+  // Which provider and model answered, for callers that price or report it (src/proxy/channel).
+  res.setHeader('x-patchbay-route', `${target.provider.name},${target.model}`);
+  const price = deps.ops.priceOf?.(target.provider.name, target.model);
+  if (price) res.setHeader('x-patchbay-price', `${price.input},${price.output},${price.cacheRead ?? price.input},${price.cacheWrite ?? price.input}`);
   let delivery: Delivery;
   if (target.provider.kind === 'anthropic') {
     delivery = stream ? await streamPassthrough(res, response, deps.pingIntervalMs) : await sendPassthrough(res, response);

@@ -23,6 +23,8 @@ export interface ProxyOps {
   rateLimiter?: RateLimiter;
   usage?: UsageSink;
   costOf?: (provider: string, model: string, usage: TokenUsage) => number | null;
+  /** The price (USD per million tokens) that applies to a provider's model, for GET /v1/models. */
+  priceOf?: (provider: string, model: string) => { input: number; output: number; cacheRead?: number; cacheWrite?: number } | undefined;
 }
 
 export interface LoadOpsOptions {
@@ -43,9 +45,10 @@ export async function loadOps(options: LoadOpsOptions): Promise<ProxyOps> {
     if (rules.length > 0) ops.rateLimiter = createRateLimiter(rules);
   }
   // Undefined prices: the built-in table alone (Anthropic, OpenAI, Gemini list prices).
-  const { parsePriceTable, costOf } = await import('../cost/prices.js');
+  const { parsePriceTable, costOf, priceFor } = await import('../cost/prices.js');
   const table = parsePriceTable(options.prices, `${options.source}: proxy.prices`);
   ops.costOf = (provider, model, usage) => costOf(table, provider, model, usage);
+  ops.priceOf = (provider, model) => priceFor(table, provider, model);
   return ops;
 }
 

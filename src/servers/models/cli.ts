@@ -1,0 +1,63 @@
+/**
+ * `patchbay server models [options]`: other models as tools on stdio (ask, consensus,
+ * list_models), through Patchbay's proxy with a client token (src/proxy/channel/from-flags.ts).
+ * Threads go to Patchbay's SQLite file (`<data>/patchbay.db`) and expire after --thread-max-age.
+ */
+import { Command } from 'commander';
+import { PatchbayError } from '../../errors.js';
+import { DEFAULT_TOKEN_ENV, channelFromFlags } from '../../proxy/channel/from-flags.js';
+import { openThreadStore } from '../../store/thread-store.js';
+import { createRoots } from '../roots.js';
+import { createModelsMcpServer } from './tools.js';
+
+interface ModelsFlags {
+  proxyUrl?: string;
+  tokenEnv: string;
+  root: string[];
+  model: string;
+  synthesisModel?: string;
+  maxTokens: string;
+  contextTokens: string;
+  threadMaxAge: string;
+  db?: string;
+}
+
+export function modelsCommand(): Command {
+  return new Command('patchbay server models')
+    .description('Serve other models as MCP tools on stdio (ask, consensus, list_models), through Patchbay\'s model proxy')
+    .option('--proxy-url <url>', 'Patchbay\'s proxy (default PATCHBAY_PROXY_URL, else the running `patchbay up`)')
+    .option('--token-env <NAME>', 'variable holding the client token (`patchbay clients add models`)', DEFAULT_TOKEN_ENV)
+    .option('--root <dir>', 'directory files/images may be read from (repeatable; default the working directory)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--model <name>', 'model when a call names none (an alias, provider,model, or "default" for the proxy\'s default route)', 'default')
+    .option('--synthesis-model <name>', 'model that writes the consensus synthesis (default --model)')
+    .option('--max-tokens <n>', 'longest answer', '4096')
+    .option('--context-tokens <n>', 'context budget per request; older thread turns are dropped to fit', '100000')
+    .option('--thread-max-age <hours>', 'threads untouched this long are deleted', '168')
+    .option('--db <file>', 'SQLite file for threads (default Patchbay\'s patchbay.db)');
+}
+
+export async function runModelsServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const command = modelsCommand().exitOverride();
+  command.parse(args, { from: 'user' });
+  const flags = command.opts<ModelsFlags>();
+  const channel = await channelFromFlags(flags, env, 'models');
+  const threads = openThreadStore(flags.db, { maxAgeMs: positive(flags.threadMaxAge, '--thread-max-age') * 3600_000 });
+  const server = createModelsMcpServer({
+    channel,
+    threads,
+    roots: createRoots(flags.root.length > 0 ? flags.root : [process.cwd()]),
+    defaultModel: flags.model,
+    ...(flags.synthesisModel ? { synthesisModel: flags.synthesisModel } : {}),
+    maxTokens: positive(flags.maxTokens, '--max-tokens'),
+    contextTokens: positive(flags.contextTokens, '--context-tokens'),
+  });
+  const { StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');
+  await server.connect(new StdioServerTransport());
+  process.stderr.write(`patchbay server models: proxy ${channel.endpoint.url}\n`);
+}
+
+export function positive(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new PatchbayError('USAGE', `${flag} must be a positive number, not "${text}"`);
+  return n;
+}

@@ -1,0 +1,61 @@
+/**
+ * The models server in-process behind an SDK v2 client, in front of the real proxy on
+ * 127.0.0.1 (OpenAI-compatible and Gemini fixture upstreams behind it), a real client token
+ * from a real clients.json, and real SQLite files for usage and threads.
+ */
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { join } from 'node:path';
+import { createFileClientStore } from '../../../src/auth/client-store.js';
+import { createHttpChannel, type ModelChannel } from '../../../src/proxy/channel/index.js';
+import { parseProxySettings } from '../../../src/proxy/config/validate.js';
+import { startProxy, type RunningProxy } from '../../../src/proxy/server/listen.js';
+import { createModelsMcpServer } from '../../../src/servers/models/tools.js';
+import { createRoots } from '../../../src/servers/roots.js';
+import { openThreadStore, type ThreadStore } from '../../../src/store/thread-store.js';
+import type { UsageStore } from '../../../src/store/usage-store.js';
+import { FAST_RETRY } from '../../proxy/e2e/harness.js';
+import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
+
+export const SHARED_TOKEN = 'pb_models_shared_0123456789abcdefghijklmnopqrstuv';
+
+export async function startModelsProxy(dir: string, openai: FakeUpstream, gemini: FakeUpstream, usage: UsageStore): Promise<{ proxy: RunningProxy; clientToken: string; close(): Promise<void> }> {
+  const clients = createFileClientStore(join(dir, 'clients.json'));
+  const { token } = await clients.add('models-client');
+  const settings = parseProxySettings({
+    retry: FAST_RETRY,
+    providers: [
+      { name: 'openai', kind: 'openai', baseUrl: openai.url, apiKeyEnv: 'OPENAI_KEY' },
+      { name: 'gemini', kind: 'gemini', baseUrl: gemini.url, apiKeyEnv: 'GEMINI_KEY' },
+    ],
+    router: { default: 'openai,gpt-4.1' },
+    aliases: { fast: 'openai,gpt-4.1-mini', flash: 'gemini,gemini-2.5-flash' },
+  }, join(dir, 'config.json'), { OPENAI_KEY: 'sk-models-openai', GEMINI_KEY: 'gm-models-gemini' });
+  const proxy = await startProxy({ settings, token: SHARED_TOKEN, clients: clients.resolver({ recheckMs: 0 }), port: 0, host: '127.0.0.1', usage, log: () => undefined });
+  return { proxy, clientToken: token, close: () => proxy.close() };
+}
+
+export interface ModelsClient {
+  mcp: Client;
+  threads: ThreadStore;
+  call(name: string, args: Record<string, unknown>, options?: Parameters<Client['callTool']>[1]): Promise<{ text: string; isError: boolean; data: any }>;
+  close(): Promise<void>;
+}
+
+export async function connectModels(options: { channel?: ModelChannel; url?: string; token?: string; threadsFile: string; root: string; maxAgeMs?: number; contextTokens?: number }): Promise<ModelsClient> {
+  const channel = options.channel ?? createHttpChannel({ url: options.url!, token: options.token! });
+  const threads = openThreadStore(options.threadsFile, options.maxAgeMs ? { maxAgeMs: options.maxAgeMs } : {});
+  const server = createModelsMcpServer({ channel, threads, roots: createRoots([options.root]), maxTokens: 256, ...(options.contextTokens ? { contextTokens: options.contextTokens } : {}) });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await server.connect(b);
+  const mcp = new Client({ name: 'models-test', version: '1' });
+  await mcp.connect(a);
+  return {
+    mcp,
+    threads,
+    async call(name, args, callOptions) {
+      const r = (await mcp.callTool({ name, arguments: args }, callOptions)) as { content: Array<{ text?: string }>; isError?: boolean; structuredContent?: Record<string, unknown> };
+      return { text: r.content.map((c) => c.text ?? '').join(''), isError: r.isError === true, data: r.structuredContent };
+    },
+    close: async () => { await mcp.close(); await server.close(); threads.close(); await channel.close(); },
+  };
+}
