@@ -12,6 +12,7 @@ import { createRecordingFetch } from './http-fetch.js';
 import { createRedactor, secretValuesOf, type Redactor } from '../../secrets/redact/index.js';
 import { openSession, type UpstreamLink } from './session.js';
 import { createStdioTransport } from './stdio-transport.js';
+import type { OAuthSession } from '../../auth/oauth/session.js';
 import { sandboxServerCommand, type ServerSandbox } from '../../sandbox/for-server.js';
 
 export type UpstreamTransportKind = 'stdio' | 'http' | 'sse';
@@ -111,6 +112,8 @@ export interface ConnectOptions {
   closeGraceMs?: number;
   /** More values to mask in stderr, logs and errors: what `${secret:…}` and `${cmd:…}` resolved to. */
   secretValues?: readonly string[];
+  /** http/sse: the server's OAuth login (src/auth/oauth/): its token is added, refreshed on 401, stepped up on 403. */
+  oauth?: OAuthSession;
 }
 
 /** Connects and completes the handshake; on failure throws an UpstreamConnectError. */
@@ -181,10 +184,11 @@ function httpLink(entry: RemoteEntry, options: ConnectOptions): UpstreamLink {
   const recording = createRecordingFetch();
   const url = new URL(entry.url);
   const requestInit: RequestInit = { headers: { ...entry.headers } };
+  const fetcher = options.oauth ? options.oauth.wrapFetch(recording.fetch) : recording.fetch;
   const transport =
     entry.type === 'sse'
-      ? new SSEClientTransport(url, { fetch: recording.fetch, requestInit })
-      : new StreamableHTTPClientTransport(url, { fetch: recording.fetch, requestInit });
+      ? new SSEClientTransport(url, { fetch: fetcher, requestInit })
+      : new StreamableHTTPClientTransport(url, { fetch: fetcher, requestInit });
   options.log?.('info', `connecting to ${url.origin}${url.pathname} (${entry.type})`);
   return {
     kind: entry.type,
