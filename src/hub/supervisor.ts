@@ -118,7 +118,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     } catch (error) {
       if (stopping || myGeneration !== generation) return;
       const exit = error instanceof UpstreamConnectError ? error.exit : undefined;
-      const diagnosis = exit ? diagnoseExit(prepared.entry, exit, { cwd, timeoutMs: prepared.options.timeoutMs }) : undefined;
+      const diagnosis = exit ? diagnoseExit(prepared.entry, exit, { cwd, timeoutMs: prepared.options.timeoutMs, name }) : undefined;
       const detail = diagnosis ? diagnosisLine(diagnosis) : error instanceof Error ? error.message : String(error);
       log.log('error', `failed to start: ${detail}${diagnosis?.details.length ? `\n  ${diagnosis.details.join('\n  ')}` : ''}`);
       scheduleRestart(`failed to start: ${detail}`, isPermanent(exit) || (diagnosis !== undefined && isPermanentDiagnosis(diagnosis)), diagnosis?.hint);

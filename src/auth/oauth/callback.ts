@@ -17,8 +17,9 @@ export interface CallbackListener {
 export function listenForCallback(port = 0): Promise<CallbackListener> {
   let deliver!: (url: string) => void;
   const next = new Promise<string>((resolve) => (deliver = resolve));
+  let origin = 'http://127.0.0.1';
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1`);
+    const url = new URL(req.url ?? '/', origin);
     if (url.pathname !== '/callback' || (!url.searchParams.has('code') && !url.searchParams.has('error'))) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
       return;
@@ -26,7 +27,7 @@ export function listenForCallback(port = 0): Promise<CallbackListener> {
     const ok = url.searchParams.has('code');
     res.writeHead(ok ? 200 : 400, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(`<!doctype html><title>Patchbay</title><p>${ok ? 'Login received. You can close this window and go back to Patchbay.' : 'The login was refused; see Patchbay for details.'}</p>`);
-    deliver(`http://127.0.0.1${req.url}`);
+    deliver(url.href);
   });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -39,6 +40,7 @@ export function listenForCallback(port = 0): Promise<CallbackListener> {
     server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       const actual = typeof address === 'object' && address ? address.port : port;
+      origin = `http://127.0.0.1:${actual}`;
       resolve({ redirectUri: `http://127.0.0.1:${actual}/callback`, next, close: () => server.close() });
     });
   });

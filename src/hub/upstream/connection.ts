@@ -13,6 +13,7 @@ import { createRedactor, secretValuesOf, type Redactor } from '../../secrets/red
 import { openSession, type UpstreamLink } from './session.js';
 import { createStdioTransport } from './stdio-transport.js';
 import type { OAuthSession } from '../../auth/oauth/session.js';
+import { oauthSessionFor } from '../../auth/oauth/for-server.js';
 import { sandboxServerCommand, type ServerSandbox } from '../../sandbox/for-server.js';
 
 export type UpstreamTransportKind = 'stdio' | 'http' | 'sse';
@@ -125,7 +126,9 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   try {
     // A sandboxed entry runs inside bubblewrap; when none can run it does not run at all.
     const sandbox = isStdioEntry(expanded) ? await sandboxServerCommand({ name, entry: expanded, cwd: options.cwd, env: definedEnv({ ...env, ...expanded.env }), log: options.log }) : undefined;
-    link = isStdioEntry(expanded) ? stdioLink(name, expanded, env, redact, options, sandbox) : httpLink(expanded, options);
+    // A remote server gets its stored OAuth login, if any (src/auth/oauth/for-server.ts).
+    const oauth = isStdioEntry(expanded) ? undefined : (options.oauth ?? (await oauthSessionFor(name, expanded).catch(() => undefined)));
+    link = isStdioEntry(expanded) ? stdioLink(name, expanded, env, redact, options, sandbox) : httpLink(expanded, { ...options, oauth });
   } catch (error) {
     // new URL() on a malformed url, or a sandbox that cannot run: nothing was started.
     const exit: UpstreamExit = { stderrTail: [], nonJsonLines: [], error: redactError(error, redact) };
