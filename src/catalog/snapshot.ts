@@ -111,6 +111,9 @@ export interface Origin {
   version?: string;
   scope: string;
   installedAt: string;
+  /** Bundles: `kind: 'bundle'` and the tools their manifest declares. */
+  kind?: 'bundle';
+  tools?: string[];
 }
 
 export async function recordOrigin(localName: string, origin: Origin): Promise<void> {

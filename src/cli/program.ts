@@ -22,6 +22,7 @@ import { registerProxy } from './commands/proxy.js';
 import { registerScan } from './commands/scan.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerCatalog } from './commands/catalog.js';
+import { registerInstall } from './commands/install.js';
 import { registerServer } from './commands/server.js';
 import { registerToken } from './commands/token.js';
 import { registerUp } from './commands/up.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerSecrets(program);
   registerCatalog(program);
+  registerInstall(program);
   registerScan(program);
   registerPins(program);
   // Hub and gateway
