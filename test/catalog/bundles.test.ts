@@ -89,6 +89,8 @@ describe('patchbay install', () => {
     expect(await (await openSecretStore()).get('hello-bundle.api_key')).toBe('sk-bundle-secret-42');
     const list = await runCli(['mcp', 'list'], { timeoutMs: 60_000 });
     expect(list.stdout, list.stderr).toMatch(/hello-bundle: .*✔ Connected/);
+    const doctor = await runCli(['doctor', 'hello-bundle'], { timeoutMs: 60_000 });
+    expect(doctor.stdout, doctor.stderr).toContain('bundle tools not declared in its manifest: undeclared');
     const uninstall = await runCli(['uninstall', 'hello-bundle']);
     expect(uninstall.code, uninstall.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).not.toContain('hello-bundle');
