@@ -15,6 +15,8 @@ export interface OAuthServerOptions {
   accessTtlSeconds?: number;
   /** Called when a token response has been sent (the kill -9 test). */
   onTokenSent?: (grant: string) => void;
+  /** A real MCP endpoint: requests to /mcp with a live token are forwarded there (without the token). */
+  upstream?: string;
 }
 
 interface Family {
@@ -131,7 +133,17 @@ export async function startOAuthServer(options: OAuthServerOptions = {}): Promis
       const auth = req.headers.authorization ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
       const expiry = access.get(token);
-      if (expiry !== undefined && expiry > Date.now()) return json(res, 200, { ok: true });
+      if (expiry !== undefined && expiry > Date.now()) {
+        if (!options.upstream) return json(res, 200, { ok: true });
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['authorization', 'host', 'content-length', 'connection'].includes(k)) headers.set(k, v);
+        const payload = req.method === 'GET' || req.method === 'DELETE' ? undefined : await body(req);
+        const answer = await fetch(options.upstream, { method: req.method, headers, body: payload });
+        res.writeHead(answer.status, Object.fromEntries(answer.headers));
+        if (!answer.body) return res.end();
+        for await (const chunk of answer.body) res.write(chunk);
+        return res.end();
+      }
       res.writeHead(401, { 'WWW-Authenticate': `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp", scope="mcp"`, 'Content-Type': 'application/json' });
       return res.end('{"error":"invalid_token"}');
     }

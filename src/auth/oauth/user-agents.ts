@@ -26,7 +26,8 @@ function pasted(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): { 
   return { line, close: () => rl.close() };
 }
 
-export function browserUserAgent(options: { stderr?: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream; noBrowser?: boolean } = {}): UserAgent {
+/** `paste: false`: never read stdin (a hub whose stdin is the MCP channel); wait for the callback only. */
+export function browserUserAgent(options: { stderr?: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream; noBrowser?: boolean; paste?: boolean } = {}): UserAgent {
   const stderr = options.stderr ?? process.stderr;
   const stdin = options.stdin ?? process.stdin;
   return async (authorizationUrl, callback) => {
@@ -36,7 +37,7 @@ export function browserUserAgent(options: { stderr?: NodeJS.WritableStream; stdi
       stderr.write(`Opening your browser to log in: ${url.origin}${url.pathname}\n`);
       opened = await openBrowser(url);
     }
-    if (opened) {
+    if (opened || options.paste === false) {
       stderr.write(`If it did not open, visit:\n  ${url.href}\n`);
       return Promise.race([callback, timeout(LOGIN_TIMEOUT_MS)]);
     }

@@ -308,7 +308,7 @@ export function diagnoseRemote(url: string, exit: UpstreamExit, timeoutMs: numbe
       kind: 'needs-auth',
       reason: `needs authentication (HTTP ${exit.httpStatus ?? 401})`,
       details: exit.httpStatus === 403 ? ['The server refused the credentials that were sent.'] : [],
-      hint: `Log in: patchbay mcp login ${name ?? '<name>'} (OAuth), or add an Authorization header to the entry (e.g. "headers": {"Authorization": "Bearer \${TOKEN}"}).`,
+      hint: `Log in: patchbay mcp login ${name ?? '<name>'} (OAuth; a running hub starts the server once the login is done), or add an Authorization header to the entry (e.g. "headers": {"Authorization": "Bearer \${TOKEN}"}).`,
     };
   }
   if (exit.httpStatus === 404) {
