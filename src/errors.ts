@@ -22,6 +22,8 @@ export type PatchbayErrorCode =
   | 'REFERENCE_REFUSED' // a reference a file may not use (cmd: in a project file, secrets before approval)
   | 'SANDBOX_UNAVAILABLE' // a server asks for a sandbox and none can run here: it is not started
   | 'SANDBOX_INVALID' // its sandbox settings cannot be applied (a missing or protected path)
+  | 'OAUTH' // an OAuth login or refresh failed (discovery, registration, the callback, the token endpoint)
+  | 'OAUTH_LOGIN_REQUIRED' // a remote server needs `patchbay mcp login NAME`
   | 'NOT_IMPLEMENTED';
 
 export interface PatchbayErrorOptions {

@@ -21,6 +21,8 @@ import { registerPolicy } from './commands/policy.js';
 import { registerProxy } from './commands/proxy.js';
 import { registerScan } from './commands/scan.js';
 import { registerSecrets } from './commands/secrets.js';
+import { registerCatalog } from './commands/catalog.js';
+import { registerInstall } from './commands/install.js';
 import { registerServer } from './commands/server.js';
 import { registerToken } from './commands/token.js';
 import { registerUp } from './commands/up.js';
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerMcp(program);
   registerDoctor(program);
   registerSecrets(program);
+  registerCatalog(program);
+  registerInstall(program);
   registerScan(program);
   registerPins(program);
   // Hub and gateway

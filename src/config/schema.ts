@@ -102,6 +102,8 @@ const remoteSchema = z.looseObject({
         clientId: z.string({ error: 'must be a string' }).optional(),
         clientSecret: z.string({ error: 'must be a string' }).optional(),
         callbackPort: z.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1-65535').max(65535, 'must be 1-65535').optional(),
+        clientMetadataUrl: z.string({ error: 'must be a string' }).refine(isUrl, 'must be an https:// URL').optional(),
+        allowMissingPkce: z.boolean({ error: 'must be true or false' }).optional(),
       },
       { error: 'must be an object' },
     )

@@ -69,6 +69,10 @@ export interface OAuthOptions {
   clientId?: string;
   clientSecret?: string;
   callbackPort?: number;
+  /** A client ID metadata document URL, used when the authorization server supports them. */
+  clientMetadataUrl?: string;
+  /** Log in even when the authorization server does not advertise PKCE S256. */
+  allowMissingPkce?: boolean;
 }
 
 export interface RemoteEntry extends EntryBase {

@@ -30,6 +30,7 @@ export function renderReport(report: DoctorReport): string {
     for (const finding of report.servers) {
       out.push(`  ${summaryLine(finding)}`);
       for (const collision of finding.collisions ?? []) out.push(`      ⚠ under \`patchbay up\`: ${collision}`);
+      if (finding.undeclaredTools) out.push(`      ⚠ bundle tools not declared in its manifest: ${finding.undeclaredTools.join(', ')}`);
     }
     out.push('');
   }

@@ -46,6 +46,8 @@ export interface ServerFinding {
   collisions?: string[];
   /** "sandboxed (network: none)" when its entry asks for the sandbox. */
   sandbox?: string;
+  /** An installed bundle: tools its runtime tools/list has that its manifest does not declare. */
+  undeclaredTools?: string[];
 }
 
 export interface DoctorReport {
@@ -99,6 +101,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   // Claude Desktop's servers are not served by the hub; the others are, side by side.
   const hubbed = servers.map((s, i) => [s, results[i]!] as const).filter(([s]) => s.scope !== 'claude-desktop');
   const collisions = probeCollisions(hubbed.map(([s]) => s), hubbed.map(([, r]) => r));
+  const { readOrigins } = await import('../catalog/snapshot.js');
+  const origins = await readOrigins();
   const findings: ServerFinding[] = servers.map((server, i) => {
     const result = results[i] as ProbeResult;
     const logFile = join(logDir, `mcp-server-${server.name.replace(/[^A-Za-z0-9._@-]/g, '_')}.log`);
@@ -113,6 +117,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       logExists: existsSync(logFile),
       ...(server.scope !== 'claude-desktop' && collisions.has(server.name) ? { collisions: collisions.get(server.name) } : {}),
       ...(sandboxLabel(server.entry) ? { sandbox: sandboxLabel(server.entry) } : {}),
+      ...undeclared(origins[server.name], result),
     };
   });
   // The same checks as `patchbay scan` and the hub, over the lists the probes just read.
@@ -156,6 +161,14 @@ async function checkPolicy(projectRoot: string, servers: string[], findings: Ser
   } catch (error) {
     return [{ level: 'error', message: `the permissions could not be checked: ${error instanceof Error ? error.message : String(error)}` }];
   }
+}
+
+/** A bundle's tools that its manifest does not declare (a manifest is what the user agreed to install). */
+function undeclared(origin: { kind?: string; tools?: string[] } | undefined, result: ProbeResult): { undeclaredTools?: string[] } {
+  if (origin?.kind !== 'bundle' || !result.toolNames) return {};
+  const declared = new Set(origin.tools ?? []);
+  const extra = result.toolNames.filter((t) => !declared.has(t));
+  return extra.length ? { undeclaredTools: extra } : {};
 }
 
 /** Healthy: works as a host would run it. Disabled and rejected servers are a choice, not a fault. */

@@ -233,6 +233,8 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
           requestTimeoutMs: callTimeoutMs,
           ...(server.entry.patchbay?.protocol ? { negotiation: server.entry.patchbay.protocol } : {}),
           secretValues: references.secretValues,
+          // A remote server that answers 401 gets a browser login when one can open (src/auth/oauth/).
+          oauthLogin: (await import('../auth/oauth/wait-for-login.js')).browserAvailable(hubEnv),
         };
         return { entry: prepared.entry, options: connectOptions };
       },

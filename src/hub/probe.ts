@@ -168,7 +168,7 @@ export async function probeServer(server: ScopedServer, options: ProbeOptions): 
       await connection.close().catch(() => undefined);
       Object.assign(exit, connection.diagnostics(), { error: toError(error), timedOut: /timed? ?out/i.test(toError(error).message) || undefined });
     }
-    const diagnosis = diagnoseExit(expanded, exit, { cwd, timeoutMs: options.timeoutMs });
+    const diagnosis = diagnoseExit(expanded, exit, { cwd, timeoutMs: options.timeoutMs, name: server.name });
     return done({ status: diagnosis.kind === 'needs-auth' ? 'needs-auth' : 'failed', ...fromDiagnosis(diagnosis) });
   } finally {
     await connection?.close().catch(() => undefined);

@@ -75,6 +75,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let pendingCloseReason: string | undefined;
   /** The connection attempt under way, so stop() can wait for it and close what it opened. */
   let attempting: Promise<void> | undefined;
+  /** Stops watching the token store for this server's login. */
+  let stopLoginWatch: (() => void) | undefined;
 
   function setState(next: HubServerStatus['state'], why?: string, what?: string): void {
     state = next;
@@ -118,10 +120,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     } catch (error) {
       if (stopping || myGeneration !== generation) return;
       const exit = error instanceof UpstreamConnectError ? error.exit : undefined;
-      const diagnosis = exit ? diagnoseExit(prepared.entry, exit, { cwd, timeoutMs: prepared.options.timeoutMs }) : undefined;
+      const diagnosis = exit ? diagnoseExit(prepared.entry, exit, { cwd, timeoutMs: prepared.options.timeoutMs, name }) : undefined;
       const detail = diagnosis ? diagnosisLine(diagnosis) : error instanceof Error ? error.message : String(error);
       log.log('error', `failed to start: ${detail}${diagnosis?.details.length ? `\n  ${diagnosis.details.join('\n  ')}` : ''}`);
       scheduleRestart(`failed to start: ${detail}`, isPermanent(exit) || (diagnosis !== undefined && isPermanentDiagnosis(diagnosis)), diagnosis?.hint);
+      // Waiting for a login is not a dead end: start again once one is made (src/auth/oauth/).
+      if (diagnosis?.kind === 'needs-auth' && 'url' in prepared.entry && !stopping) {
+        const { watchForLogin } = await import('../auth/oauth/wait-for-login.js');
+        stopLoginWatch?.();
+        stopLoginWatch = watchForLogin(name, String(prepared.entry.url), () => {
+          stopLoginWatch = undefined;
+          if (stopping) return;
+          log.log('info', 'a login was completed: starting again');
+          void run();
+        });
+      }
       return;
     }
     if (stopping || myGeneration !== generation) {
@@ -257,6 +270,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     async stop() {
       stopping = true;
       generation++;
+      stopLoginWatch?.();
+      stopLoginWatch = undefined;
       if (restartTimer) clearTimeout(restartTimer);
       restartTimer = undefined;
       stopPing();

@@ -115,6 +115,27 @@ export function registerMcp(program: Command): void {
     });
 
   mcp
+    .command('login')
+    .description('Log in to a remote server with OAuth (browser, or --no-browser to paste the redirect)')
+    .argument('<name>', 'server name')
+    .option('--no-browser', 'print the URL and read the address the browser ended on from stdin')
+    .option('--client-id <clientId>', 'a client id registered with the provider')
+    .option('--client-secret [secret]', 'its secret: MCP_CLIENT_SECRET, or --client-secret=VALUE')
+    .action(async (name: string, options: { browser?: boolean; clientId?: string; clientSecret?: string | boolean }) => {
+      const { runMcpLogin } = await import('../../auth/oauth/login-command.js');
+      await runMcpLogin(name, options);
+    });
+
+  mcp
+    .command('logout')
+    .description("Delete a remote server's OAuth tokens")
+    .argument('<name>', 'server name')
+    .action(async (name: string) => {
+      const { runMcpLogout } = await import('../../auth/oauth/login-command.js');
+      await runMcpLogout(name);
+    });
+
+  mcp
     .command('reset-project-choices')
     .description('Forget approvals and rejections of this project\'s .mcp.json servers (other settings are kept)')
     .action(async () => {

@@ -12,6 +12,17 @@ import { createRecordingFetch } from './http-fetch.js';
 import { createRedactor, secretValuesOf, type Redactor } from '../../secrets/redact/index.js';
 import { openSession, type UpstreamLink } from './session.js';
 import { createStdioTransport } from './stdio-transport.js';
+import type { OAuthSession } from '../../auth/oauth/session.js';
+import { oauthSessionFor } from '../../auth/oauth/for-server.js';
+import type { UserAgent } from '../../auth/oauth/login.js';
+
+/** The hub's login on demand: the browser only; the URL goes to the server's log (no tokens in it). */
+async function hubUserAgent(log: ConnectOptions['log']): Promise<UserAgent> {
+  const { browserUserAgent } = await import('../../auth/oauth/user-agents.js');
+  const lines: string[] = [];
+  const stderr = { write: (text: string) => (lines.push(text), log?.('warn', text.trimEnd()), true) } as unknown as NodeJS.WritableStream;
+  return browserUserAgent({ stderr, paste: false });
+}
 import { sandboxServerCommand, type ServerSandbox } from '../../sandbox/for-server.js';
 
 export type UpstreamTransportKind = 'stdio' | 'http' | 'sse';
@@ -111,6 +122,10 @@ export interface ConnectOptions {
   closeGraceMs?: number;
   /** More values to mask in stderr, logs and errors: what `${secret:…}` and `${cmd:…}` resolved to. */
   secretValues?: readonly string[];
+  /** http/sse: the server's OAuth login (src/auth/oauth/): its token is added, refreshed on 401, stepped up on 403. */
+  oauth?: OAuthSession;
+  /** On a 401, start a browser login (the hub, when a browser can open; never a paste from stdin, which may be the MCP channel). */
+  oauthLogin?: boolean;
 }
 
 /** Connects and completes the handshake; on failure throws an UpstreamConnectError. */
@@ -122,7 +137,9 @@ export async function connectUpstream(name: string, entry: ServerEntry, options:
   try {
     // A sandboxed entry runs inside bubblewrap; when none can run it does not run at all.
     const sandbox = isStdioEntry(expanded) ? await sandboxServerCommand({ name, entry: expanded, cwd: options.cwd, env: definedEnv({ ...env, ...expanded.env }), log: options.log }) : undefined;
-    link = isStdioEntry(expanded) ? stdioLink(name, expanded, env, redact, options, sandbox) : httpLink(expanded, options);
+    // A remote server gets its stored OAuth login, if any (src/auth/oauth/for-server.ts).
+    const oauth = isStdioEntry(expanded) ? undefined : (options.oauth ?? (await oauthSessionFor(name, expanded, options.oauthLogin ? { userAgent: await hubUserAgent(options.log) } : {}).catch(() => undefined)));
+    link = isStdioEntry(expanded) ? stdioLink(name, expanded, env, redact, options, sandbox) : httpLink(expanded, { ...options, oauth });
   } catch (error) {
     // new URL() on a malformed url, or a sandbox that cannot run: nothing was started.
     const exit: UpstreamExit = { stderrTail: [], nonJsonLines: [], error: redactError(error, redact) };
@@ -181,10 +198,11 @@ function httpLink(entry: RemoteEntry, options: ConnectOptions): UpstreamLink {
   const recording = createRecordingFetch();
   const url = new URL(entry.url);
   const requestInit: RequestInit = { headers: { ...entry.headers } };
+  const fetcher = options.oauth ? options.oauth.wrapFetch(recording.fetch) : recording.fetch;
   const transport =
     entry.type === 'sse'
-      ? new SSEClientTransport(url, { fetch: recording.fetch, requestInit })
-      : new StreamableHTTPClientTransport(url, { fetch: recording.fetch, requestInit });
+      ? new SSEClientTransport(url, { fetch: fetcher, requestInit })
+      : new StreamableHTTPClientTransport(url, { fetch: fetcher, requestInit });
   options.log?.('info', `connecting to ${url.origin}${url.pathname} (${entry.type})`);
   return {
     kind: entry.type,

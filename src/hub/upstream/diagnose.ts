@@ -158,8 +158,8 @@ export function diagnoseMissingEnv(missing: readonly string[]): Diagnosis {
 }
 
 /** Why a server did not start, from how its attempt ended: stdio or remote. */
-export function diagnoseExit(entry: ServerEntry, exit: UpstreamExit, context: { cwd: string; timeoutMs: number }): Diagnosis {
-  return isStdioEntry(entry) ? diagnoseStdio(entry, exit, context) : diagnoseRemote(entry.url, exit, context.timeoutMs);
+export function diagnoseExit(entry: ServerEntry, exit: UpstreamExit, context: { cwd: string; timeoutMs: number; name?: string }): Diagnosis {
+  return isStdioEntry(entry) ? diagnoseStdio(entry, exit, context) : diagnoseRemote(entry.url, exit, context.timeoutMs, context.name);
 }
 
 /**
@@ -293,7 +293,7 @@ function scriptNotFoundIn(stderr: readonly string[]): string | undefined {
   return undefined;
 }
 
-export function diagnoseRemote(url: string, exit: UpstreamExit, timeoutMs: number): Diagnosis {
+export function diagnoseRemote(url: string, exit: UpstreamExit, timeoutMs: number, name?: string): Diagnosis {
   const error = exit.error as (Error & { code?: string; cause?: { code?: string } }) | undefined;
   const netCode = error?.cause?.code ?? error?.code;
   let where = url;
@@ -308,7 +308,7 @@ export function diagnoseRemote(url: string, exit: UpstreamExit, timeoutMs: numbe
       kind: 'needs-auth',
       reason: `needs authentication (HTTP ${exit.httpStatus ?? 401})`,
       details: exit.httpStatus === 403 ? ['The server refused the credentials that were sent.'] : [],
-      hint: 'Authenticate (OAuth) from your host, or add an Authorization header to the entry (e.g. "headers": {"Authorization": "Bearer ${TOKEN}"}).',
+      hint: `Log in: patchbay mcp login ${name ?? '<name>'} (OAuth; a running hub starts the server once the login is done), or add an Authorization header to the entry (e.g. "headers": {"Authorization": "Bearer \${TOKEN}"}).`,
     };
   }
   if (exit.httpStatus === 404) {

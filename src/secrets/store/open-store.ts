@@ -32,9 +32,10 @@ async function choice(env: NodeJS.ProcessEnv): Promise<Choice> {
   throw new PatchbayError('CONFIG_INVALID', `${fromEnv ? 'PATCHBAY_SECRET_BACKEND' : 'config.json: secrets.backend'} is "${String(value)}"; expected file, keychain or auto`);
 }
 
-export async function openSecretStore(options: { env?: NodeJS.ProcessEnv } = {}): Promise<SecretStore> {
+/** `paths`: another file with the same protection (OAuth tokens keep their own file, src/auth/oauth/). */
+export async function openSecretStore(options: { env?: NodeJS.ProcessEnv; paths?: { file: string; keyFile: string } } = {}): Promise<SecretStore> {
   const env = options.env ?? process.env;
-  const paths = secretStorePaths();
+  const paths = options.paths ?? secretStorePaths();
   const wanted = await choice(env);
   let keychain: Keychain | undefined;
   if (wanted !== 'file') {
