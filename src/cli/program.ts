@@ -23,6 +23,7 @@ import { registerScan } from './commands/scan.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerServer } from './commands/server.js';
 import { registerToken } from './commands/token.js';
+import { registerUi } from './commands/ui.js';
 import { registerUp } from './commands/up.js';
 
 export function buildProgram(): Command {
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerPins(program);
   // Hub and gateway
   registerUp(program);
+  registerUi(program);
   registerGateway(program);
   registerConnect(program);
   registerDisconnect(program);
