@@ -25,6 +25,7 @@ import { registerCatalog } from './commands/catalog.js';
 import { registerInstall } from './commands/install.js';
 import { registerServer } from './commands/server.js';
 import { registerToken } from './commands/token.js';
+import { registerUi } from './commands/ui.js';
 import { registerUp } from './commands/up.js';
 
 export function buildProgram(): Command {
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerPins(program);
   // Hub and gateway
   registerUp(program);
+  registerUi(program);
   registerGateway(program);
   registerConnect(program);
   registerDisconnect(program);

@@ -137,3 +137,32 @@ export async function resetProjectChoices(projectRoot: string): Promise<string[]
   if (existsSync(claudeJson) && (await editJsonFile(claudeJson, (doc) => dropApprovalKeys(doc, ['projects', projectRoot])))) changed.push(claudeJson);
   return changed;
 }
+
+/**
+ * Turns a server on or off in the scope that defines it (`patchbay.disabled`), the way an entry
+ * says it by hand; the dashboard's switch and any script call this. False: no such entry there.
+ */
+export async function setServerEnabled(scope: Scope, projectRoot: string, name: string, enabled: boolean): Promise<boolean> {
+  return editJsonFile(scopeFile(scope, projectRoot), (doc) => {
+    const base = [...scopePath(scope, projectRoot), name];
+    if (!isJsonObject(doc.get(base))) return false;
+    if (enabled) doc.remove([...base, 'patchbay', 'disabled']);
+    else doc.set([...base, 'patchbay', 'disabled'], true);
+    return true;
+  });
+}
+
+/** Turns one tool of a server on or off (`patchbay.denyTools`, names as the server gives them). */
+export async function setToolEnabled(scope: Scope, projectRoot: string, name: string, tool: string, enabled: boolean): Promise<boolean> {
+  return editJsonFile(scopeFile(scope, projectRoot), (doc) => {
+    const base = [...scopePath(scope, projectRoot), name];
+    if (!isJsonObject(doc.get(base))) return false;
+    const current = doc.get([...base, 'patchbay', 'denyTools']);
+    const deny = new Set(Array.isArray(current) ? current.filter((t): t is string => typeof t === 'string') : []);
+    if (enabled) deny.delete(tool);
+    else deny.add(tool);
+    if (deny.size === 0) doc.remove([...base, 'patchbay', 'denyTools']);
+    else doc.set([...base, 'patchbay', 'denyTools'], [...deny].sort());
+    return true;
+  });
+}

@@ -43,7 +43,7 @@ export interface Gateway {
   readonly sessions: SessionStore;
   readonly fanout: EventFanout;
   readonly mcp: McpHandler;
-  serveHttp(options: { host?: string; port?: number; token: string | undefined; clients?: ClientResolver; allowedHosts?: string[]; proxy?: NodeListener }): Promise<GatewayHttpServer>;
+  serveHttp(options: { host?: string; port?: number; token: string | undefined; clients?: ClientResolver; allowedHosts?: string[]; proxy?: NodeListener; ui?: NodeListener }): Promise<GatewayHttpServer>;
   close(): Promise<void>;
 }
 
@@ -89,6 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         allowedHosts: http.allowedHosts,
         mcp,
         proxy: http.proxy,
+        ui: http.ui,
       });
       servers.push(server);
       return server;

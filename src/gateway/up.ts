@@ -34,6 +34,8 @@ export interface UpOptions {
   stderr: Writable;
   /** false with --no-defaults: no built-in files/web servers when nothing is configured. */
   defaults?: boolean;
+  /** Prints a one-time dashboard login URL at start (tests, and `up --ui-url`). */
+  printLoginUrl?: boolean;
   /** Stops the gateway when aborted (tests); SIGINT and SIGTERM always do. */
   signal?: AbortSignal;
 }
@@ -86,6 +88,19 @@ async function mountProxy(token: string, clients: ClientResolver, stderr: Writab
   }
 }
 
+/** The dashboard's page and API (src/web/), served under /ui/ on the same port. */
+async function mountDashboard(options: { hub: ReturnType<typeof createHub>; servers: Parameters<typeof createHub>[0]['servers']; projectRoot: string; token: string | undefined }) {
+  const [{ createUiApp }, { getRequestListener }, { presentedCredential, tokenMatches }] = await Promise.all([import('../web/api/app.js'), import('@hono/node-server'), import('../auth/token.js')]);
+  const ui = createUiApp({
+    hub: options.hub,
+    servers: options.servers,
+    projectRoot: options.projectRoot,
+    // Only the hub's own token may ask for a login code (`patchbay ui` reads it like `patchbay token`).
+    authenticated: (headers) => options.token === undefined || tokenMatches(presentedCredential({ authorization: headers.authorization }), options.token),
+  });
+  return { listener: getRequestListener(ui.app.fetch), sessions: ui.sessions, close: ui.close };
+}
+
 export async function runUp(options: UpOptions): Promise<void> {
   const env = options.env ?? process.env;
   const host = options.host ?? env.PATCHBAY_HOST ?? DEFAULT_HOST;
@@ -119,6 +134,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     log: (line) => stderr.write(`patchbay gateway: ${line}\n`),
   });
   const proxy = await mountProxy(token, clients, stderr);
+  const ui = await mountDashboard({ hub, servers, projectRoot: registry.projectRoot, token: options.auth ? token : undefined });
 
   let http;
   try {
@@ -126,7 +142,7 @@ export async function runUp(options: UpOptions): Promise<void> {
     // Bound to a specific non-loopback address, requests name that address in Host.
     const allowedHosts = [...(options.allowHost ?? [])];
     if (!isLoopbackAddress(host) && host !== '0.0.0.0' && host !== '::') allowedHosts.push(host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-    http = await gateway.serveHttp({ host, port, token: options.auth ? token : undefined, clients, allowedHosts, proxy: typeof proxy === 'string' ? undefined : proxy.listener });
+    http = await gateway.serveHttp({ host, port, token: options.auth ? token : undefined, clients, allowedHosts, proxy: typeof proxy === 'string' ? undefined : proxy.listener, ui: ui.listener });
   } catch (error) {
     if (typeof proxy !== 'string') await proxy.close();
     await guards.close();
@@ -148,6 +164,8 @@ export async function runUp(options: UpOptions): Promise<void> {
   }
   const base = http.url.replace(/\/mcp$/, '');
   lines.push(typeof proxy === 'string' ? `  Model proxy:  not mounted (${proxy})` : `  Model proxy:  ${base}/v1/messages (same token)`);
+  lines.push(`  Dashboard:    ${base}/ui/  (\`patchbay ui\` opens it logged in)`);
+  if (options.printLoginUrl) lines.push(`  Login URL:    ${base}/ui/login?code=${ui.sessions.issueCode()}`);
   const status = hub.status();
   const ready = status.filter((s) => s.state === 'ready').length;
   lines.push(`Servers (${ready} of ${status.length} ready):`);
@@ -176,6 +194,7 @@ export async function runUp(options: UpOptions): Promise<void> {
   });
   stdout.write('Stopping: closing sessions and servers…\n');
   offStatus();
+  ui.close();
   await record?.remove();
   await gateway.close();
   if (typeof proxy !== 'string') await proxy.close();

@@ -78,7 +78,18 @@ export interface ServerRecord {
   toolsAdaptToClient?: boolean;
 }
 
-export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attachClients' | 'rootsChanged'>> & { stats(): HubStats; readonly logs: HubLogs } {
+/** What the dashboard (src/web/api/) steers on a running hub, beside the Hub seam. */
+export interface HubControl {
+  /** Starts, stops or restarts one server; false when no server has that name. */
+  control(name: string, action: 'start' | 'stop' | 'restart'): Promise<boolean>;
+  /**
+   * A tool was turned on or off in the registry (src/config/scopes.ts setToolEnabled): serve the
+   * catalog as if the entry had always said so, and tell clients their tools list changed.
+   */
+  setToolEnabled(name: string, tool: string, enabled: boolean): boolean;
+}
+
+export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attachClients' | 'rootsChanged'>> & HubControl & { stats(): HubStats; readonly logs: HubLogs } {
   const logs = createHubLogs({ dir: options.logDir, level: options.logLevel, maxBytes: options.logMaxBytes, keep: options.logKeep });
   const hubEnv = options.env ?? process.env;
   const listeners = new Set<(event: HubEvent) => void>();
@@ -316,6 +327,32 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       await logs.close();
     },
     status: () => [...records.values()].map(statusOf),
+    async control(name, action) {
+      const record = records.get(name);
+      if (!record) return false;
+      if (!record.supervisor) {
+        if (action === 'stop') return true;
+        // A server disabled in its entry starts when asked (the registry says so until changed).
+        records.delete(name);
+        addRecord({ ...record.server, entry: { ...record.server.entry, patchbay: { ...record.server.entry.patchbay, disabled: false } } });
+      }
+      const supervisor = records.get(name)!.supervisor!;
+      if (action !== 'start') await supervisor.stop();
+      if (action !== 'stop') await supervisor.start();
+      return true;
+    },
+    setToolEnabled(name, tool, enabled) {
+      const record = records.get(name);
+      if (!record) return false;
+      const patchbay = { ...record.server.entry.patchbay };
+      const deny = new Set(patchbay.denyTools ?? []);
+      if (enabled) deny.delete(tool);
+      else deny.add(tool);
+      patchbay.denyTools = [...deny];
+      record.server = { ...record.server, entry: { ...record.server.entry, patchbay } };
+      rebuild(['tools']);
+      return true;
+    },
     capabilities() {
       const caps: Record<string, unknown> = { tools: { listChanged: true } };
       for (const r of records.values()) {

@@ -26,6 +26,8 @@ export interface HttpServerOptions {
   mcp: McpHandler;
   /** The model proxy's node listener, mounted under /v1/. */
   proxy?: NodeListener;
+  /** The dashboard (src/web/api/), mounted under /ui/; it checks its own session cookie. */
+  ui?: NodeListener;
 }
 
 export interface GatewayHttpServer {
@@ -46,6 +48,11 @@ function sendFailure(res: ServerResponse, failure: GuardFailure): void {
 function sendApiFailure(res: ServerResponse, failure: GuardFailure): void {
   const type = failure.status === 401 ? 'authentication_error' : failure.status === 403 ? 'permission_error' : 'invalid_request_error';
   writeFailure(res, failure, JSON.stringify({ type: 'error', error: { type, message: failure.message } }));
+}
+
+/** A refusal as the dashboard's page reads it. */
+function sendUiFailure(res: ServerResponse, failure: GuardFailure): void {
+  writeFailure(res, failure, JSON.stringify({ error: failure.message }));
 }
 
 function writeFailure(res: ServerResponse, failure: GuardFailure, body: string): void {
@@ -78,7 +85,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Gatew
     });
   }
   let guard: Guard | undefined;
-  const { mcp, proxy } = options;
+  const { mcp, proxy, ui } = options;
   const routes: Route[] = [
     {
       matches: (url) => url === '/mcp' || url.startsWith('/mcp?') || url.startsWith('/mcp/'),
@@ -88,6 +95,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Gatew
       handle: (req, res, client) => mcp.handle(req, res, client),
     },
     ...(proxy ? [{ matches: (url: string) => url.startsWith('/v1/'), auth: true, cors: false, refuse: sendApiFailure, handle: proxy }] : []),
+    ...(ui ? [{ matches: (url: string) => url === '/ui' || url.startsWith('/ui/') || url.startsWith('/ui?'), auth: false, cors: false, refuse: sendUiFailure, handle: ui }] : []),
     {
       matches: (url) => url === '/healthz',
       auth: false,

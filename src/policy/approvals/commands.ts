@@ -37,16 +37,17 @@ export async function listApprovalsCommand(options: { all?: boolean; json?: bool
   }, options.db);
 }
 
-export async function answerApprovalCommand(id: string, answer: { status: 'allowed' | 'denied'; scope?: ApprovalScope }, options: { db?: string; configFile?: string } = {}, out: NodeJS.WritableStream = process.stdout): Promise<ApprovalRecord> {
+export async function answerApprovalCommand(id: string, answer: { status: 'allowed' | 'denied'; scope?: ApprovalScope }, options: { db?: string; configFile?: string; by?: string } = {}, out: NodeJS.WritableStream = process.stdout): Promise<ApprovalRecord> {
   const record = await withStore((store) => {
     const before = store.get(id);
     if (!before) throw new PatchbayError('USAGE', `No approval with id "${id}"`, { hint: '`patchbay approvals --all` lists the recent ones.' });
     if (before.status !== 'pending') {
       throw new PatchbayError('USAGE', `Approval ${id} is already ${before.status}${before.answeredBy ? ` (by ${before.answeredBy})` : ''}`, { hint: before.status === 'expired' ? 'The call will be asked again if it is retried.' : 'Nothing to do.' });
     }
-    const after = store.answer(id, { status: answer.status, scope: answer.scope, by: 'cli' });
+    const by = options.by ?? 'cli';
+    const after = store.answer(id, { status: answer.status, scope: answer.scope, by });
     if (!after || after.status === 'pending' || after.status === 'expired') throw new PatchbayError('USAGE', `Approval ${id} expired just now`, { hint: 'The call will be asked again if it is retried.' });
-    if (after.answeredBy !== 'cli') throw new PatchbayError('USAGE', `Approval ${id} was answered a moment ago by ${after.answeredBy}: ${after.status}`, { hint: 'Nothing to do.' });
+    if (after.answeredBy !== by) throw new PatchbayError('USAGE', `Approval ${id} was answered a moment ago by ${after.answeredBy}: ${after.status}`, { hint: 'Nothing to do.' });
     return after;
   }, options.db);
   const lines = [`${record.status === 'allowed' ? 'Allowed' : 'Denied'}: ${record.id} (client "${record.client}" → ${record.exposedName}).`];

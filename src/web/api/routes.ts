@@ -1,0 +1,229 @@
+/**
+ * The read and steer routes of /ui/api/ (documented in src/web/README.md). Each calls the core
+ * function the CLI calls: registry writes (config/scopes.ts), approvals (policy/approvals),
+ * host connections (hosts/connect.ts), costs (UsageStore), pins and audit (policy/).
+ */
+import type { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { readFile } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { isScope, setServerEnabled, setToolEnabled } from '../../config/scopes.js';
+import type { ScopedServer } from '../../config/types.js';
+import type { Hub, HubControl } from '../../hub/index.js';
+import { HOST_IDS, isGatewayEntry, resolveHost } from '../../hosts/targets.js';
+import { sandboxLabel } from '../../sandbox/options.js';
+import { redactJson } from '../../secrets/redact/index.js';
+import type { EventBus } from './bus.js';
+
+export interface RouteOptions {
+  hub: Hub & HubControl;
+  servers: readonly ScopedServer[];
+  projectRoot: string;
+  bus: EventBus;
+  pollMs: number;
+}
+
+const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+
+function errorOf(error: unknown): { error: string; hint?: string } {
+  const e = error as { message?: string; hint?: string };
+  return { error: String(redactJson(e.message ?? String(error))), ...(e.hint ? { hint: String(redactJson(e.hint)) } : {}) };
+}
+
+export function registerRoutes(app: Hono, options: RouteOptions): () => void {
+  const { hub, bus } = options;
+  const byName = new Map(options.servers.map((s) => [s.name, s]));
+  const context = { sessionId: 'dashboard', client: 'dashboard', clientCapabilities: {}, protocolVersion: '2025-11-25', signal: new AbortController().signal, notify: () => undefined, request: () => Promise.reject(new Error('not here')) };
+
+  const offHub = hub.on((event) => {
+    if (event.type === 'status') bus.publish({ type: 'status', server: event.server });
+    if (event.type === 'list_changed') bus.publish({ type: 'list_changed', kind: event.kind });
+    if (event.type === 'message') bus.publish({ type: 'log', server: event.server, level: event.params.level, data: event.params.data, time: Date.now() });
+  });
+
+  app.get('/ui/api/servers', async (c) => {
+    const listed = (await hub.request('tools/list', {}, context).catch(() => ({ tools: [] }))) as { tools: { name: string; description?: string; inputSchema?: unknown }[] };
+    const servers = hub.status().map((status) => {
+      const server = byName.get(status.name);
+      const prefix = server?.entry.patchbay?.prefix ?? status.name;
+      const tools = listed.tools.filter((t) => (prefix === '' ? true : t.name.startsWith(`${prefix}__`))).map((t) => ({ ...t, tool: prefix === '' ? t.name : t.name.slice(prefix.length + 2) }));
+      return { ...status, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools };
+    });
+    return c.json(redactJson({ servers }) as object);
+  });
+
+  app.post('/ui/api/servers/:name/:action{start|stop|restart}', async (c) => {
+    const name = c.req.param('name');
+    const done = await hub.control(name, c.req.param('action') as 'start' | 'stop' | 'restart');
+    return done ? c.json({ ok: true }) : c.json({ error: `No server named "${name}"` }, 404);
+  });
+
+  /** {"enabled": false} for the server, or {"tool": "echo", "enabled": false} for one tool. */
+  app.post('/ui/api/servers/:name/enabled', async (c) => {
+    const name = c.req.param('name');
+    const server = byName.get(name);
+    const body = (await c.req.json().catch(() => ({}))) as { tool?: unknown; enabled?: unknown };
+    if (!server) return c.json({ error: `No server named "${name}"` }, 404);
+    if (typeof body.enabled !== 'boolean' || (body.tool !== undefined && typeof body.tool !== 'string')) return c.json({ error: 'Send {"enabled": true|false} and optionally "tool": "NAME"' }, 400);
+    if (!isScope(server.scope)) return c.json({ error: `"${name}" comes from ${server.scope}, which Patchbay does not write; change it there` }, 409);
+    try {
+      if (typeof body.tool === 'string') {
+        await setToolEnabled(server.scope, options.projectRoot, name, body.tool, body.enabled);
+        hub.setToolEnabled(name, body.tool, body.enabled);
+        const patchbay = { ...server.entry.patchbay };
+        const deny = new Set(patchbay.denyTools ?? []);
+        if (body.enabled) deny.delete(body.tool);
+        else deny.add(body.tool);
+        patchbay.denyTools = [...deny];
+        byName.set(name, { ...server, entry: { ...server.entry, patchbay } });
+      } else {
+        await setServerEnabled(server.scope, options.projectRoot, name, body.enabled);
+        await hub.control(name, body.enabled ? 'start' : 'stop');
+      }
+      return c.json({ ok: true });
+    } catch (error) {
+      return c.json(errorOf(error), 500);
+    }
+  });
+
+  app.get('/ui/api/approvals', async (c) => {
+    const { openApprovalStore } = await import('../../policy/approvals/store.js');
+    const store = openApprovalStore();
+    try {
+      return c.json({ approvals: store.list(c.req.query('all') ? { since: Date.now() - 86_400_000 } : { status: 'pending' }) });
+    } finally {
+      store.close();
+    }
+  });
+
+  app.post('/ui/api/approvals/:id', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { decision?: unknown };
+    const answers: Record<string, { status: 'allowed' | 'denied'; scope?: 'once' | 'session' | 'always' }> = {
+      once: { status: 'allowed', scope: 'once' },
+      session: { status: 'allowed', scope: 'session' },
+      always: { status: 'allowed', scope: 'always' },
+      deny: { status: 'denied' },
+    };
+    const answer = typeof body.decision === 'string' ? answers[body.decision] : undefined;
+    if (!answer) return c.json({ error: 'Send {"decision": "once" | "session" | "always" | "deny"}' }, 400);
+    const { answerApprovalCommand } = await import('../../policy/approvals/commands.js');
+    try {
+      return c.json({ approval: await answerApprovalCommand(c.req.param('id'), answer, { by: 'dashboard' }, sink()) });
+    } catch (error) {
+      return c.json(errorOf(error), 409);
+    }
+  });
+
+  app.get('/ui/api/costs', async (c) => {
+    const { openUsageStore, usageDbExists, defaultUsageDbPath, totalOf } = await import('../../store/usage-store.js');
+    const by = (['day', 'model', 'provider', 'client'] as const).find((b) => b === c.req.query('by')) ?? 'day';
+    if (!usageDbExists(defaultUsageDbPath())) return c.json({ by, rows: [], total: null });
+    const store = openUsageStore();
+    try {
+      const since = c.req.query('since');
+      const rows = store.query({ by, ...(since ? { since } : {}) });
+      return c.json({ by, rows, total: totalOf(rows) });
+    } catch (error) {
+      return c.json(errorOf(error), 400);
+    } finally {
+      await store.close();
+    }
+  });
+
+  app.get('/ui/api/hosts', async (c) => {
+    const hosts = await Promise.all(
+      HOST_IDS.map(async (id) => {
+        const target = resolveHost(id, options.projectRoot);
+        let connected = false;
+        try {
+          const data = JSON.parse(await readFile(target.file, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+          connected = Object.values(data[target.key] ?? {}).some(isGatewayEntry);
+        } catch {
+          connected = false;
+        }
+        return { id, label: target.label, file: target.file, connected };
+      }),
+    );
+    return c.json({ hosts });
+  });
+
+  app.post('/ui/api/hosts/:id/:action{connect|disconnect}', async (c) => {
+    const { connectHost, disconnectHost } = await import('../../hosts/connect.js');
+    try {
+      const host = c.req.param('id');
+      const result = c.req.param('action') === 'connect' ? await connectHost({ host, cwd: options.projectRoot }) : await disconnectHost({ host, cwd: options.projectRoot });
+      return c.json({ ok: true, file: result.target.file });
+    } catch (error) {
+      return c.json(errorOf(error), 400);
+    }
+  });
+
+  app.get('/ui/api/security', async (c) => {
+    const { listPins, diffPins } = await import('../../policy/pins/commands.js');
+    const { runAuditCommand } = await import('../../policy/audit/command.js');
+    try {
+      const pins = await listPins({ cwd: options.projectRoot });
+      const quarantined = [];
+      for (const server of new Set(pins.listing.pending.map((p) => p.server))) quarantined.push(...(await diffPins({ cwd: options.projectRoot, server })).diffs.map((d) => ({ server, name: d.pending.name, kind: d.pending.kind, reason: d.pending.reason, detail: d.pending.detail, findings: d.pending.findings, diff: d.lines })));
+      const q = c.req.query();
+      const audit = await runAuditCommand({ json: true, limit: q.limit ?? '200', ...(q.since ? { since: q.since } : {}), ...(q.client ? { client: q.client } : {}), ...(q.server ? { server: q.server } : {}), ...(q.tool ? { tool: q.tool } : {}), ...(q.decision ? { decision: q.decision } : {}) }, sink());
+      return c.json(redactJson({ quarantined, pins: pins.listing.pins.length, audit }) as object);
+    } catch (error) {
+      return c.json(errorOf(error), 400);
+    }
+  });
+
+  app.get('/ui/api/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const queue: string[] = [];
+      let wake: (() => void) | undefined;
+      const push = (event: unknown) => {
+        queue.push(JSON.stringify(event));
+        wake?.();
+      };
+      for (const event of bus.recent()) push(event);
+      const off = bus.subscribe(push);
+      // Approvals are rows in patchbay.db that the CLI, a client's dialog or this page may answer.
+      let seen = '';
+      const { openApprovalStore } = await import('../../policy/approvals/store.js');
+      const store = openApprovalStore();
+      const poll = () => {
+        try {
+          const pending = store.list({ status: 'pending' });
+          const key = pending.map((p) => p.id).join(',');
+          if (key !== seen) {
+            seen = key;
+            push({ type: 'approvals', pending });
+          }
+        } catch {
+          /* the next poll tries again */
+        }
+      };
+      poll();
+      const timer = setInterval(poll, options.pollMs);
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+        wake?.();
+      });
+      try {
+        while (open) {
+          while (queue.length > 0 && open) await stream.writeSSE({ data: queue.shift()! });
+          if (!open) break;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 15_000);
+          });
+          wake = undefined;
+          if (queue.length === 0) await stream.writeSSE({ event: 'ping', data: '{}' });
+        }
+      } finally {
+        clearInterval(timer);
+        off();
+        store.close();
+      }
+    }),
+  );
+
+  return () => offHub();
+}
