@@ -1,0 +1,98 @@
+/**
+ * The dashboard against a real `patchbay up` (real binary, real fixture SDK server): the API's
+ * security rules, then Debian's chromium (playwright-core, never a downloaded browser) logging in
+ * with the code `patchbay ui --print` prints, seeing the server and restarting it live.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATCHBAY_BIN, runCli } from '../helpers/cli.js';
+import { ECHO_SERVER } from '../gateway/helpers/harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+
+describe('the dashboard served by patchbay up', () => {
+  const project = mkdtempSync(join(tmpdir(), 'patchbay-ui-'));
+  let child: ChildProcessWithoutNullStreams;
+  const output = { text: '' };
+  let base: string;
+
+  beforeAll(async () => {
+    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { alpha: { type: 'stdio', command: process.execPath, args: [ECHO_SERVER, 'alpha'], env: {} } } }));
+    mkdirSync(join(project, '.claude'));
+    writeFileSync(join(project, '.claude', 'settings.local.json'), JSON.stringify({ enabledMcpjsonServers: ['alpha'] }));
+    child = spawn(process.execPath, [PATCHBAY_BIN, 'up', '--port', '0'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
+    child.stdout.on('data', (d: Buffer) => (output.text += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const check = () => /Press Ctrl\+C/.test(output.text) && resolve();
+      child.stdout.on('data', check);
+      child.once('exit', (code) => reject(new Error(`patchbay up exited with ${code}: ${output.text}`)));
+    });
+    base = /Dashboard: +(\S+)\/ui\//.exec(output.text)![1]!;
+  }, 60_000);
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGINT');
+  });
+
+  async function login(): Promise<string> {
+    const port = new URL(base).port;
+    const printed = await runCli(['ui', '--print', '--port', port], { cwd: project });
+    return printed.stdout.trim();
+  }
+
+  it('answers 401 without a cookie, and never gives a login code without the token', async () => {
+    expect((await fetch(`${base}/ui/api/servers`)).status).toBe(401);
+    expect((await fetch(`${base}/ui/api/login-code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+  });
+
+  it('takes a one-time code once, and wants the page\'s own Origin on a change', async () => {
+    const url = await login();
+    expect(url).toMatch(/\/ui\/login\?code=/);
+    const first = await fetch(url, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    const cookie = first.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(401);
+    const session = cookie.split(';')[0]!;
+    const servers = await fetch(`${base}/ui/api/servers`, { headers: { cookie: session } });
+    expect(servers.status).toBe(200);
+    expect(((await servers.json()) as { servers: { name: string }[] }).servers.map((s) => s.name)).toEqual(['alpha']);
+    const noOrigin = await fetch(`${base}/ui/api/servers/alpha/restart`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json' }, body: '{}' });
+    expect(noOrigin.status).toBe(403);
+    const foreign = await fetch(`${base}/ui/api/servers/alpha/restart`, { method: 'POST', headers: { cookie: session, origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{}' });
+    expect(foreign.status).toBe(403);
+    const token = (await runCli(['token'], { cwd: project })).stdout.trim();
+    const text = JSON.stringify(await (await fetch(`${base}/ui/api/servers`, { headers: { cookie: session } })).json());
+    expect(text).not.toContain(token);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('logs in in chromium, shows the server and restarts it live', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const started = Date.now();
+      await page.goto(await login());
+      const row = page.locator('tr[data-server="alpha"]');
+      await row.locator('.state').filter({ hasText: 'ready' }).waitFor();
+      const firstLoadMs = Date.now() - started;
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'servers.png'), fullPage: true });
+      console.log(`dashboard first load (login redirect to servers shown): ${firstLoadMs} ms`);
+      await page.getByRole('button', { name: 'restart alpha' }).click();
+      await row.locator('td').nth(5).filter({ hasText: /^[1-9]/ }).or(row.locator('.state').filter({ hasText: /stopped|starting/ })).first().waitFor();
+      await row.locator('.state').filter({ hasText: 'ready' }).waitFor();
+      for (const name of ['Approvals', 'Costs', 'Hosts']) {
+        await page.getByRole('button', { name }).click();
+        await page.getByRole('heading', { level: 2 }).first().waitFor();
+        await page.screenshot({ path: join(ARTIFACTS, `${name.toLowerCase()}.png`), fullPage: true });
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
