@@ -1,5 +1,5 @@
 /**
- * The built-in files and web servers as a third-party client sees them: `mcp-inspector-cli`
+ * The built-in files, web and shell servers as a third-party client sees them: `mcp-inspector-cli`
  * (@modelcontextprotocol/inspector-cli, its own SDK) over stdio against `patchbay server …`.
  */
 import { execFile } from 'node:child_process';
@@ -36,5 +36,15 @@ describe('mcp-inspector-cli over stdio', () => {
   it('reads the web server\'s MCP App view', { timeout: 90_000 }, async () => {
     const read = (await inspect(['web', '--root', join(root, 'site'), '--no-viewer'], ['resources/read', '--uri', 'ui://web/index.html'])) as { contents: Array<{ mimeType: string; text: string }> };
     expect(read.contents[0]).toMatchObject({ mimeType: 'text/html;profile=mcp-app', text: '<p>page</p>' });
+  });
+
+  it('runs an allowed shell command in the sandbox and refuses a disguised one', { timeout: 90_000 }, async () => {
+    const shell = ['shell', '--root', root, '--allow', 'cat a.txt'];
+    const ran = (await inspect(shell, ['tools/call', '--tool-name', 'run_command', '--tool-arg', 'command=cat a.txt'])) as { isError?: boolean; content: Array<{ text: string }> };
+    expect(ran.isError).not.toBe(true);
+    expect(ran.content.map((c) => c.text).join('\n')).toContain('hi');
+    const refused = (await inspect(shell, ['tools/call', '--tool-name', 'run_command', '--tool-arg', "command=cat a.txt; m'o'unt"])) as { isError: boolean; content: Array<{ text: string }> };
+    expect(refused.isError).toBe(true);
+    expect(refused.content.map((c) => c.text).join('\n')).toMatch(/mount/);
   });
 });
