@@ -41,7 +41,6 @@ export function listenForCallback(port = 0): Promise<CallbackListener> {
       const address = server.address();
       const actual = typeof address === 'object' && address ? address.port : port;
       origin = `http://127.0.0.1:${actual}`;
-      server.unref();
       resolve({ redirectUri: `http://127.0.0.1:${actual}/callback`, next, close: () => server.close() });
     });
   });
