@@ -118,6 +118,6 @@ describe('a web page against `patchbay up --no-auth` with the real filesystem se
     expect((await raw(up.port, 'GET', '/healthz', {})).status).toBe(200);
     expect((await raw(up.port, 'GET', '/healthz', { host: 'evil.example.com' })).status).toBe(403);
     expect((await raw(up.port, 'GET', '/ui/', { host: 'evil.example.com' })).status).toBe(403);
-    expect((await raw(up.port, 'GET', '/ui/', {})).status).toBe(404);
+    expect((await raw(up.port, 'GET', '/not-a-route/', {})).status).toBe(404);
   });
 });
