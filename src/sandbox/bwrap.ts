@@ -29,7 +29,8 @@ export interface BwrapCommand {
   args: readonly string[];
 }
 
-const PRIVATE_DIRS = ['/tmp', '/run'];
+/** Fresh and empty inside the sandbox, so nothing another program left there is visible. */
+export const PRIVATE_DIRS = ['/tmp', '/run'];
 
 export function bwrapArgs(spec: BwrapCommand): string[] {
   const args = [

@@ -14,12 +14,12 @@
  * runs unconfined. The environment is the caller's (the env policy's) plus only what the
  * sandbox itself needs: TMPDIR, the server's own caches, and the proxy variables.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PatchbayError } from '../errors.js';
-import { bwrapArgs } from './bwrap.js';
+import { bwrapArgs, PRIVATE_DIRS } from './bwrap.js';
 import { createEgressProxy, type EgressProxy } from './egress-proxy.js';
 import { isSpecialAddress } from './host-rules.js';
 import { isUnder, planMounts } from './mount-plan.js';
@@ -138,6 +138,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       const env = environment(spec);
       if (support.backend === 'sandbox-exec') return wrapSeatbelt(support, spec, program, env, protect, options.stateDir, proxy?.port, policy);
       const plan = planMounts({ write: policy.write, protect, late: options.stateDir ? [options.stateDir] : [], projectDir: options.projectDir });
+      // First, so the project's binds and the protected paths still apply on top of them.
+      const mounts = [...ownFilesInPrivateDirs(program, spec.args).map((path) => ({ kind: 'ro-bind' as const, path })), ...plan.mounts];
       if (plan.created.length > 0) options.log?.('info', `sandbox: created ${plan.created.join(', ')} so that it can be protected`);
       const runtimeDir = env.XDG_RUNTIME_DIR;
       const dirs = runtimeDir && (isUnder(runtimeDir, '/run') || isUnder(runtimeDir, '/tmp')) ? [runtimeDir] : [];
@@ -145,7 +147,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
         ? { command: process.execPath, args: [runtimeFile('relay.js'), relayConfig(innerPort, forwards), program, ...spec.args] }
         : { command: program, args: [...spec.args] };
       const args = bwrapArgs({
-        mounts: plan.mounts,
+        mounts,
         dirs,
         sockets: proxy ? [{ source: proxy.address, target: INNER_SOCKET }] : [],
         cwd: spec.cwd,
@@ -159,6 +161,38 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (socketDir) rmSync(socketDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A server that lives in /tmp or /run (a project made in a temp directory, say) would vanish
+ * under the sandbox's private tmpfs and fail with "file not found": its program and script
+ * arguments there are bound back read-only, from the nearest directory with a package.json so
+ * its node_modules come along. Never /tmp or /run as a whole: other programs' files stay hidden.
+ */
+function ownFilesInPrivateDirs(program: string, args: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const path of [program, ...args]) {
+    if (!isAbsolute(path) || !isRegularFile(path)) continue;
+    const privateDir = PRIVATE_DIRS.find((dir) => path.startsWith(dir + sep));
+    if (!privateDir) continue;
+    let root = path;
+    for (let dir = dirname(path); dir !== privateDir && isUnder(dir, privateDir); dir = dirname(dir)) {
+      if (existsSync(join(dir, 'package.json'))) {
+        root = dir;
+        break;
+      }
+    }
+    roots.add(root);
+  }
+  return [...roots];
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function relayConfig(port: number, forwards: { host: string; connectHost: string; port: number }[]): string {

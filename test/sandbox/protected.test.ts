@@ -5,7 +5,7 @@
  * fixture server, and each is shown to work unconfined first.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,29 @@ describe.skipIf(!isLinux)('protected paths inside a writable project', () => {
       expect(existsSync('/tmp/scratch-from-sandbox')).toBe(false);
     } finally {
       rmSync(hostFile, { force: true });
+    }
+  });
+
+  it('runs a server that lives in /tmp, and still hides the rest of /tmp from it', async () => {
+    // A project made in a temp directory (`patchbay new` in /tmp, say): only its own folder comes back.
+    const own = mkdtempSync(join(tmpdir(), 'patchbay-own-server-'));
+    const sibling = mkdtempSync(join(tmpdir(), 'patchbay-sibling-'));
+    try {
+      writeFileSync(join(own, 'package.json'), '{"type":"module"}\n');
+      symlinkSync(join(process.cwd(), 'node_modules'), join(own, 'node_modules'));
+      copyFileSync(PROBE_SERVER, join(own, 'server.mjs'));
+      writeFileSync(join(sibling, 'notes.txt'), 'another program\'s file');
+      const inTmp = await connect('in-tmp', { command: process.execPath, args: [join(own, 'server.mjs')], patchbay: { sandbox: true } }, where.project);
+      try {
+        expect(await inTmp.call('read', { path: join(own, 'package.json') })).toMatch(/^ok/);
+        expect(await inTmp.call('read', { path: join(sibling, 'notes.txt') })).toMatch(/^error ENOENT/);
+        expect(await inTmp.call('write', { path: join(own, 'planted.js'), text: 'x' })).toMatch(/^error E(ROFS|ACCES)/);
+      } finally {
+        await inTmp.connection.close();
+      }
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+      rmSync(sibling, { recursive: true, force: true });
     }
   });
 
