@@ -14,6 +14,7 @@ import { readSecretValue } from '../cli/read-secret.js';
 import { defaultChoice, neededInputs, renderPlan, type Choice } from './render.js';
 import { fetchRegistry, findEntry, loadCatalog, OFFICIAL_REGISTRY, readOrigins, recordOrigin, saveCatalog, searchCatalog } from './snapshot.js';
 import type { ServerJson } from './server-json.js';
+import { parseSets } from './parse-sets.js';
 
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
@@ -64,16 +65,6 @@ function choiceFrom(server: ServerJson, options: CatalogAddOptions): Choice {
   if (options.package !== undefined) return { package: index(options.package, 'package') };
   if (options.remote !== undefined) return { remote: index(options.remote, 'remote') };
   return defaultChoice(server);
-}
-
-function parseSets(list: string[] = []): Record<string, string> {
-  const inputs: Record<string, string> = {};
-  for (const item of list) {
-    const at = item.indexOf('=');
-    if (at <= 0) throw new PatchbayError('USAGE', `--set ${item.split('=')[0]}: expected KEY=VALUE`);
-    inputs[item.slice(0, at)] = item.slice(at + 1);
-  }
-  return inputs;
 }
 
 function describeEntry(entry: ServerEntry): string {

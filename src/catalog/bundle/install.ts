@@ -22,6 +22,7 @@ import { readSecretValue } from '../../cli/read-secret.js';
 import { assertServerName, parseScope } from '../../cli/mcp/add-args.js';
 import { readOrigins, recordOrigin } from '../snapshot.js';
 import { extractZip } from './zip.js';
+import { parseSets } from '../parse-sets.js';
 
 export interface InstallOptions {
   set?: string[];
@@ -49,16 +50,6 @@ async function readSource(source: string): Promise<{ bytes: Buffer; from: string
   } catch (error) {
     throw new PatchbayError('USAGE', `cannot read the bundle ${source} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-}
-
-function parseSets(list: string[] = []): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list) {
-    const at = item.indexOf('=');
-    if (at <= 0) throw new PatchbayError('USAGE', `--set ${item.split('=')[0]}: expected KEY=VALUE`);
-    out[item.slice(0, at)] = item.slice(at + 1);
-  }
-  return out;
 }
 
 export async function installBundle(source: string, options: InstallOptions): Promise<{ name: string; entry: StdioEntry; file: string; dir: string }> {
