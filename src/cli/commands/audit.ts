@@ -1,17 +1,5 @@
 import type { Command } from 'commander';
-
-interface AuditFlags {
-  since?: string;
-  client?: string;
-  server?: string;
-  tool?: string;
-  decision?: string;
-  kind?: string;
-  outcome?: string;
-  limit?: string;
-  json?: boolean;
-  db?: string;
-}
+import type { AuditCommandOptions as AuditFlags } from '../../policy/audit/command.js';
 
 function filters(command: Command): Command {
   return command
