@@ -14,7 +14,7 @@
  * runs unconfined. The environment is the caller's (the env policy's) plus only what the
  * sandbox itself needs: TMPDIR, the server's own caches, and the proxy variables.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,14 +138,15 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       const env = environment(spec);
       if (support.backend === 'sandbox-exec') return wrapSeatbelt(support, spec, program, env, protect, options.stateDir, proxy?.port, policy);
       const plan = planMounts({ write: policy.write, protect, late: options.stateDir ? [options.stateDir] : [], projectDir: options.projectDir });
-      // First, so the project's binds and the protected paths still apply on top of them.
-      const mounts = [...ownFilesInPrivateDirs(program, spec.args).map((path) => ({ kind: 'ro-bind' as const, path })), ...plan.mounts];
       if (plan.created.length > 0) options.log?.('info', `sandbox: created ${plan.created.join(', ')} so that it can be protected`);
       const runtimeDir = env.XDG_RUNTIME_DIR;
       const dirs = runtimeDir && (isUnder(runtimeDir, '/run') || isUnder(runtimeDir, '/tmp')) ? [runtimeDir] : [];
       const inner = allow
         ? { command: process.execPath, args: [runtimeFile('relay.js'), relayConfig(innerPort, forwards), program, ...spec.args] }
         : { command: program, args: [...spec.args] };
+      const ran = [inner.command, ...inner.args, ...(allow ? [runtimeFile('node-proxy-shim.cjs')] : [])];
+      // First, so the project's binds and the protected paths still apply on top of them.
+      const mounts = [...ownFilesInPrivateDirs(ran).map((path) => ({ kind: 'ro-bind' as const, path })), ...plan.mounts];
       const args = bwrapArgs({
         mounts,
         dirs,
@@ -164,27 +165,43 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 }
 
 /**
- * A server that lives in /tmp or /run (a project made in a temp directory, say) would vanish
- * under the sandbox's private tmpfs and fail with "file not found": its program and script
- * arguments there are bound back read-only, from the nearest directory with a package.json so
- * its node_modules come along. Never /tmp or /run as a whole: other programs' files stay hidden.
+ * A server that lives in /tmp or /run (a project made in a temp directory, say, or Patchbay
+ * itself checked out there) would vanish under the sandbox's private tmpfs and fail with "file
+ * not found". The files the sandbox runs (program, script arguments, Patchbay's relay and shim)
+ * that live there are bound back read-only, each from the outermost directory with a
+ * package.json (a checkout whose node_modules hold the dependencies, hoisted or not; a linked
+ * node_modules comes along too), or the file alone. Never /tmp or /run as a whole: other
+ * programs' files stay hidden.
  */
-function ownFilesInPrivateDirs(program: string, args: readonly string[]): string[] {
+function ownFilesInPrivateDirs(paths: readonly string[]): string[] {
   const roots = new Set<string>();
-  for (const path of [program, ...args]) {
-    if (!isAbsolute(path) || !isRegularFile(path)) continue;
+  const add = (path: string) => {
     const privateDir = PRIVATE_DIRS.find((dir) => path.startsWith(dir + sep));
-    if (!privateDir) continue;
+    if (!privateDir) return;
     let root = path;
     for (let dir = dirname(path); dir !== privateDir && isUnder(dir, privateDir); dir = dirname(dir)) {
-      if (existsSync(join(dir, 'package.json'))) {
-        root = dir;
-        break;
-      }
+      if (existsSync(join(dir, 'package.json'))) root = dir;
     }
+    if (roots.has(root)) return;
     roots.add(root);
+    const linked = realPath(join(root, 'node_modules'));
+    if (linked && linked !== join(root, 'node_modules')) add(linked);
+  };
+  for (const path of paths) {
+    if (!isAbsolute(path) || !isRegularFile(path)) continue;
+    add(path);
+    const real = realPath(path);
+    if (real && real !== path) add(real);
   }
   return [...roots];
+}
+
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function isRegularFile(path: string): boolean {
