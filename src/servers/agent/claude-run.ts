@@ -8,9 +8,8 @@
  * environment). It runs in its own process group, which a timeout kills whole.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { killProcessGroup } from '../../process-group.js';
+import { findProgram } from '../../sandbox/support.js';
 
 export interface ClaudeRunOptions {
   prompt: string;
@@ -51,8 +50,7 @@ export function claudeEnvironment(options: Pick<ClaudeRunOptions, 'proxy' | 'env
 
 /** The executable's path, or undefined when it is not installed. */
 export function findClaude(command = 'claude', env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, command));
-  return candidates.find((file) => { try { accessSync(file, constants.X_OK); return true; } catch { return false; } });
+  return findProgram(command, env.PATH);
 }
 
 export interface ClaudeRunResult { exitCode: number | null; timedOut: boolean; result: string | null; events: number; stderr: string }
