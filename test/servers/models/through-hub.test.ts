@@ -12,16 +12,15 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileClientStore } from '../../../src/auth/client-store.js';
 import { withEphemeralClients } from '../../../src/auth/ephemeral-clients.js';
-import { parseProxySettings } from '../../../src/proxy/config/validate.js';
 import { createProxyServer, type ProxyServer } from '../../../src/proxy/server/index.js';
 import { createInProcessHost } from '../../../src/servers/in-process-host.js';
 import { defaultUsageDbPath, openUsageStore, type UsageStore } from '../../../src/store/usage-store.js';
 import { answerHello as geminiHello, geminiError, startGeminiUpstream } from '../../fixtures/upstreams/gemini.js';
 import { answerHello as openaiHello, startOpenAIUpstream } from '../../fixtures/upstreams/openai.js';
-import type { FakeUpstream, UpstreamHandler } from '../../fixtures/upstreams/server.js';
+import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
 import { PATCHBAY_BIN, runCli } from '../../helpers/cli.js';
 import { startGateway, stdioServer, type Running } from '../../gateway/helpers/harness.js';
-import { FAST_RETRY } from '../../proxy/e2e/harness.js';
+import { heldUntil, modelsProxySettings } from './helpers.js';
 
 const SHARED = 'pb_through_hub_shared_0123456789abcdefghijkl';
 let dir: string;
@@ -64,15 +63,7 @@ beforeAll(async () => {
   openai = await startOpenAIUpstream();
   gemini = await startGeminiUpstream();
   usage = openUsageStore(defaultUsageDbPath());
-  const settings = parseProxySettings({
-    retry: FAST_RETRY,
-    providers: [
-      { name: 'openai', kind: 'openai', baseUrl: openai.url, apiKeyEnv: 'OPENAI_KEY' },
-      { name: 'gemini', kind: 'gemini', baseUrl: gemini.url, apiKeyEnv: 'GEMINI_KEY' },
-    ],
-    router: { default: 'openai,gpt-4.1' },
-    aliases: { fast: 'openai,gpt-4.1-mini', flash: 'gemini,gemini-2.5-flash' },
-  }, join(dir, 'config.json'), { OPENAI_KEY: 'sk-hub-openai', GEMINI_KEY: 'gm-hub-gemini' });
+  const settings = modelsProxySettings(dir, openai, gemini);
   const clients = createFileClientStore().resolver({ recheckMs: 0 });
   proxy = createProxyServer({ settings, token: SHARED, clients, usage, log: () => undefined });
   tokens['host-a'] = await addClient('host-a');
@@ -102,7 +93,7 @@ describe('the models server in the hub\'s process', () => {
     const r = await call(a, 'ask', { prompt: 'What is in the notes?', files: ['notes.md'] });
     expect(r.isError, text(r)).not.toBe(true);
     expect(r.structuredContent).toMatchObject({ provider: 'openai', model: 'gpt-4.1', text: 'Hello from gpt-4.1.', input_tokens: 12, output_tokens: 5 });
-    expect(openai.requests.at(-1)!.headers.authorization).toBe('Bearer sk-hub-openai');
+    expect(openai.requests.at(-1)!.headers.authorization).toBe('Bearer sk-models-openai');
     expect(JSON.stringify(openai.requests.at(-1)!.json())).toContain('The launch is on Tuesday.');
 
     // A client cannot pass itself off as another by putting the hub's caller key in `_meta`.
@@ -121,20 +112,13 @@ describe('the models server in the hub\'s process', () => {
   });
 
   it('`consensus` asks three models at once: every upstream sees all three requests open before any answers', async () => {
-    let open = 0;
-    let release!: () => void;
-    const all = new Promise<void>((resolve) => { release = resolve; });
-    const held = (answer: UpstreamHandler): UpstreamHandler => async (request, res) => {
-      if (++open === 3) release();
-      await all;
-      await answer(request, res);
-    };
-    openai.queue(held(openaiHello), held(openaiHello));
-    gemini.queue(held(geminiHello));
+    const { hold, open } = heldUntil(3);
+    openai.queue(hold(openaiHello), hold(openaiHello));
+    gemini.queue(hold(geminiHello));
     const a = await client('host-a');
     const r = await call(a, 'consensus', { prompt: 'Ship on Friday?', models: [{ model: 'openai,gpt-4.1', stance: 'for' }, { model: 'fast', stance: 'against' }, { model: 'flash' }] });
     expect(r.isError, text(r)).not.toBe(true);
-    expect(open).toBe(3);
+    expect(open()).toBe(3);
     expect(r.structuredContent.answers.map((x: any) => [x.model, x.stance, x.ok])).toEqual([['gpt-4.1', 'for', true], ['gpt-4.1-mini', 'against', true], ['gemini-2.5-flash', 'neutral', true]]);
     expect(r.structuredContent.synthesis).toMatchObject({ model: 'gpt-4.1' });
     await a.close();
@@ -149,7 +133,7 @@ describe('the models server in the hub\'s process', () => {
     expect(fast).toMatchObject({ ok: true, text: 'Hello from gpt-4.1-mini.' });
     expect(flash).toMatchObject({ ok: false, model: 'flash' });
     expect(flash.error).toMatch(/API key not valid/);
-    expect(flash.error).not.toContain('gm-hub-gemini');
+    expect(flash.error).not.toContain('gm-models-gemini');
     expect(big).toMatchObject({ ok: true, text: 'Hello from gpt-4.1.' });
     expect(r.structuredContent.synthesis).not.toBeNull();
     expect(text(r)).toContain('failed:');
