@@ -69,6 +69,11 @@ export function clientsPath(): string {
   return join(patchbayPaths().config, 'clients.json');
 }
 
+/** Whether a name can be a client's (validateClientName says why not). */
+export function isClientName(name: string): boolean {
+  return NAME.test(name) && name !== DEFAULT_CLIENT;
+}
+
 export function validateClientName(name: string): void {
   if (!NAME.test(name)) {
     throw new PatchbayError('USAGE', `"${name}" is not a client name`, { hint: 'Use lowercase letters, digits, ".", "_" and "-", starting with a letter or digit (at most 63 characters), e.g. cursor or ci-bot.' });

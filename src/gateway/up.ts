@@ -6,6 +6,8 @@
  */
 import type { Writable } from 'node:stream';
 import { createFileClientStore, type ClientResolver } from '../auth/client-store.js';
+import { withEphemeralClients } from '../auth/ephemeral-clients.js';
+import { createInProcessHost } from '../servers/in-process-host.js';
 import { loadOrCreateToken } from '../auth/token.js';
 import { loadRegistry, resolveServers } from '../config/registry.js';
 import { PatchbayError } from '../errors.js';
@@ -124,16 +126,26 @@ export async function runUp(options: UpOptions): Promise<void> {
   const pending = resolveServers(registry, { includeUnapproved: true }).filter((s) => s.approval === 'pending');
 
   const token = await loadOrCreateToken();
-  // Client tokens (`patchbay clients`): the gateway and the proxy name each call's client by them.
-  const clients = createFileClientStore().resolver();
+  // Client tokens (`patchbay clients`): the gateway and the proxy name each call's client by them;
+  // the in-process agent's child gets one minted for this run (src/auth/ephemeral-clients.ts).
+  const clients = withEphemeralClients(createFileClientStore().resolver());
   const guards = await createHubGuards({ projectRoot: registry.projectRoot, servers, env, log: (line) => stderr.write(`patchbay: ${line}\n`) });
-  const hub = createHub({ servers, cwd: registry.projectRoot, env, guards: guards.guards });
+  const proxy = await mountProxy(token, clients, stderr);
+  let hubUrl: string | undefined;
+  // Patchbay's model-using built-in servers run inside this process, on this proxy (src/servers/in-process.ts).
+  const inProcess = createInProcessHost({
+    proxy: typeof proxy === 'string' ? proxy : { listener: proxy.listener, token },
+    hubUrl: () => hubUrl,
+    issueClientToken: (client) => clients.issue(client),
+    env,
+    cwd: registry.projectRoot,
+  });
+  const hub = createHub({ servers, cwd: registry.projectRoot, env, guards: guards.guards, inProcess });
   const gateway = createGateway({
     hub,
     maxBodyBytes: maxBodyMb !== undefined ? Math.floor(maxBodyMb * 1024 * 1024) : DEFAULT_MAX_BODY_BYTES,
     log: (line) => stderr.write(`patchbay gateway: ${line}\n`),
   });
-  const proxy = await mountProxy(token, clients, stderr);
   const ui = await mountDashboard({ hub, servers, projectRoot: registry.projectRoot, token: options.auth ? token : undefined });
 
   let http;
@@ -148,9 +160,10 @@ export async function runUp(options: UpOptions): Promise<void> {
     await guards.close();
     throw error;
   }
+  const { recordListener, localUrl } = await import('../proxy/server/listen-record.js');
+  hubUrl = localUrl(host, http.port);
   await hub.start();
   // Where the proxy listens, for `patchbay env` and `patchbay claude` (removed on the way out).
-  const { recordListener, localUrl } = await import('../proxy/server/listen-record.js');
   const record = typeof proxy === 'string' ? undefined : await recordListener({ kind: 'up', url: localUrl(host, http.port), project: registry.projectRoot })
     .catch((error: Error) => { stderr.write(`patchbay: warning: \`patchbay env\` will not find this proxy: ${error.message}\n`); return undefined; });
 

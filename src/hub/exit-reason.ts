@@ -23,12 +23,12 @@ export function describeExit(exit: UpstreamExit | undefined): string {
   return parts.join('; ');
 }
 
-/** Whether trying again cannot help: the command is missing, the server wants a login, or its sandbox cannot run. */
+/** Whether trying again cannot help: the command is missing, the server wants a login, its sandbox cannot run, or an in-process server's flags are wrong. */
 export function isPermanent(exit: UpstreamExit | undefined): boolean {
   if (!exit) return false;
   if (exit.needsAuth) return true;
   const code = (exit.error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'EACCES' || code === 'SANDBOX_UNAVAILABLE' || code === 'SANDBOX_INVALID';
+  return code === 'ENOENT' || code === 'EACCES' || code === 'SANDBOX_UNAVAILABLE' || code === 'SANDBOX_INVALID' || code === 'IN_PROCESS_START';
 }
 
 function truncate(text: string, max: number): string {

@@ -53,6 +53,17 @@ export interface HubOptions {
   guards?: readonly CallGuard[];
   /** Where `${secret:NAME}` references resolve (default: the user's store, opened when an entry needs it). */
   secrets?: SecretStore;
+  /**
+   * Runs Patchbay's model-using built-in servers inside the hub (src/servers/in-process-host.ts);
+   * without it they run as children like any other entry.
+   */
+  inProcess?: InProcessHost;
+}
+
+/** What the hub asks of the in-process host: which entries it takes, and a connection to one. */
+export interface InProcessHost {
+  takes(entry: ScopedServer['entry']): boolean;
+  connect: ConnectFn;
 }
 
 export interface HubStats {
@@ -226,7 +237,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     const callTimeoutMs = server.entry.patchbay?.timeoutMs ?? options.callTimeoutMs ?? 60_000;
     record.supervisor = createSupervisor({
       server,
-      connect: options.connect ?? connectUpstream,
+      connect: connectFor(options),
       log,
       callTimeoutMs,
       restart: options.restart,
@@ -412,6 +423,14 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       return { subscribedUris: sizes.uris, subscribedSessions: sizes.sessions, pendingServerRequests: pending.size(), inflightCalls };
     },
   };
+}
+
+/** An entry the in-process host takes goes to it; every other one to a child or a URL. */
+function connectFor(options: HubOptions): ConnectFn {
+  const connect = options.connect ?? connectUpstream;
+  const host = options.inProcess;
+  if (!host) return connect;
+  return (name, entry, connectOptions) => (host.takes(entry) ? host.connect(name, entry, connectOptions) : connect(name, entry, connectOptions));
 }
 
 function transportOf(server: ScopedServer): HubServerStatus['transport'] {

@@ -59,7 +59,7 @@ export function createRouter(deps: RouterDeps) {
     const meta = params._meta as Params | undefined;
     const token = meta?.progressToken;
     let upstreamParams = params;
-    const call: CallOptions = { signal: context.signal, owner: context };
+    const call: CallOptions = { signal: context.signal, owner: context, client: context.client };
     if (token !== undefined) {
       // The upstream gets its own token from the connection; ours is restored on the way back.
       const { progressToken: _dropped, ...restMeta } = meta!;

@@ -256,7 +256,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     status: () => ({
       name,
       state,
-      transport,
+      transport: connection?.transport ?? transport,
       reason,
       ...(hint !== undefined && state !== 'ready' ? { hint } : {}),
       restarts,

@@ -12,7 +12,8 @@
 export interface HubServerStatus {
   name: string;
   state: 'starting' | 'ready' | 'restarting' | 'failed' | 'disabled' | 'stopped';
-  transport: 'stdio' | 'http' | 'sse';
+  /** `in-process`: one of Patchbay's model-using built-in servers, run inside the hub (src/servers/in-process.ts). */
+  transport: 'stdio' | 'http' | 'sse' | 'in-process';
   /** Why it is not ready, in the words `doctor` uses for the same server (upstream/diagnose.ts). */
   reason?: string;
   /** What to do about it, when known. */

@@ -17,6 +17,8 @@ export interface CallOptions {
   owner?: unknown;
   /** The calling client's capabilities and log level, for a 2026-07-28 upstream's envelope. */
   envelope?: RequestOptions['envelope'];
+  /** The calling client's name (DownstreamContext.client), for an in-process server's usage. */
+  client?: string;
 }
 
 export interface InflightCall {
@@ -101,7 +103,7 @@ export function callUpstream({ connection, server, method, params, call, timeout
       cancelUpstream = cancel;
       if (cancelledWith) cancel(cancelledWith.reason);
     };
-    connection.request(method, params, { bindCancel, timeoutMs: timeoutMs * MAX_PROGRESS_EXTENSIONS + 1_000, onProgress, ...(call.envelope ? { envelope: call.envelope } : {}) }).then(
+    connection.request(method, params, { bindCancel, timeoutMs: timeoutMs * MAX_PROGRESS_EXTENSIONS + 1_000, onProgress, ...(call.envelope ? { envelope: call.envelope } : {}), ...(call.client !== undefined ? { client: call.client } : {}) }).then(
       (result) => settle(() => resolve(result)),
       (error: unknown) =>
         settle(() =>

@@ -25,7 +25,8 @@ async function hubUserAgent(log: ConnectOptions['log']): Promise<UserAgent> {
 }
 import { sandboxServerCommand, type ServerSandbox } from '../../sandbox/for-server.js';
 
-export type UpstreamTransportKind = 'stdio' | 'http' | 'sse';
+/** `in-process`: a built-in server in the hub's own process (in-process.ts). */
+export type UpstreamTransportKind = 'stdio' | 'http' | 'sse' | 'in-process';
 
 /** How a connection ended or failed, in facts a diagnosis can be built from. */
 export interface UpstreamExit {
@@ -65,6 +66,8 @@ export interface RequestOptions {
    * request's `_meta` envelope in place of Patchbay's own. Ignored on 2025-era connections.
    */
   envelope?: { clientCapabilities?: Record<string, unknown>; logLevel?: string };
+  /** The downstream client making the call; only an in-process server is told (in-process.ts). */
+  client?: string;
 }
 
 /** An open 2026-07-28 `subscriptions/listen` stream to an upstream. */

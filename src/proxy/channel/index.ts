@@ -47,6 +47,12 @@ export interface MessagesOptions {
   signal?: AbortSignal;
   /** Given: the answer is streamed and each text delta is handed here as it arrives. */
   onText?: (delta: string) => void;
+  /**
+   * Who this call is for, when the server knows its caller (in-process, the hub's calling
+   * client): sent as `x-patchbay-client` in place of the channel's own. The proxy honours it
+   * only for Patchbay's shared token; a client token's name always wins.
+   */
+  client?: string;
 }
 
 /** A model call refused or failed at the proxy or the provider; `status` is the proxy's HTTP status. */
@@ -98,11 +104,12 @@ export function createHttpChannel(options: HttpChannelOptions): ModelChannel {
 
   return {
     endpoint: { url: base, token: options.token },
-    async messages(request, { signal, onText } = {}) {
+    async messages(request, { signal, onText, client } = {}) {
       const stream = onText !== undefined;
       let response: Response;
       try {
-        response = await fetch(`${base}/v1/messages`, { method: 'POST', headers, body: JSON.stringify({ ...request, stream }), ...(signal ? { signal } : {}) });
+        const callHeaders = client ? { ...headers, 'x-patchbay-client': client } : headers;
+        response = await fetch(`${base}/v1/messages`, { method: 'POST', headers: callHeaders, body: JSON.stringify({ ...request, stream }), ...(signal ? { signal } : {}) });
       } catch (error) {
         if (signal?.aborted) throw error;
         throw new ModelCallError(502, 'api_error', `cannot reach Patchbay's model proxy at ${base} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}); is \`patchbay up\` running?`);

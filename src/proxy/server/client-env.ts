@@ -9,7 +9,7 @@
 import type { ProxySettings } from '../config/types.js';
 
 /** The variables the proxy reads keys from without being told (src/proxy/config/load.ts). */
-const DEFAULT_KEY_VARIABLES = ['OPENAI_API_KEY', 'GEMINI_API_KEY', 'ANTHROPIC_API_KEY', 'OPENROUTER_API_KEY'];
+export const DEFAULT_KEY_VARIABLES = ['OPENAI_API_KEY', 'GEMINI_API_KEY', 'ANTHROPIC_API_KEY', 'OPENROUTER_API_KEY'];
 
 export function providerKeyVariables(settings: ProxySettings): string[] {
   const names = new Set(DEFAULT_KEY_VARIABLES);

@@ -8,9 +8,9 @@
  * environment). It runs in its own process group, which a timeout kills whole.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { killProcessGroup } from '../../process-group.js';
+import { DEFAULT_KEY_VARIABLES } from '../../proxy/server/client-env.js';
+import { findProgram } from '../../sandbox/support.js';
 
 export interface ClaudeRunOptions {
   prompt: string;
@@ -28,7 +28,6 @@ export interface ClaudeRunOptions {
 }
 
 export const INSTALL_HINT = 'Claude Code is not installed: install it with `npm install -g @anthropic-ai/claude-code` (or see https://docs.anthropic.com/en/docs/claude-code), then make sure `claude` is on PATH.';
-const KEY_VARIABLES = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'OPENROUTER_API_KEY'];
 
 export function claudeArguments(options: Pick<ClaudeRunOptions, 'prompt' | 'allowedTools' | 'model' | 'gateway'>): string[] {
   const mcpConfig = { mcpServers: { patchbay: { type: 'http', url: options.gateway.url, headers: { Authorization: `Bearer ${options.gateway.token}` } } } };
@@ -43,7 +42,7 @@ export function claudeArguments(options: Pick<ClaudeRunOptions, 'prompt' | 'allo
 
 export function claudeEnvironment(options: Pick<ClaudeRunOptions, 'proxy' | 'env'>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
-  for (const name of KEY_VARIABLES) delete env[name];
+  for (const name of DEFAULT_KEY_VARIABLES) delete env[name];
   env.ANTHROPIC_BASE_URL = options.proxy.url;
   env.ANTHROPIC_AUTH_TOKEN = options.proxy.token;
   return env;
@@ -51,8 +50,7 @@ export function claudeEnvironment(options: Pick<ClaudeRunOptions, 'proxy' | 'env
 
 /** The executable's path, or undefined when it is not installed. */
 export function findClaude(command = 'claude', env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, command));
-  return candidates.find((file) => { try { accessSync(file, constants.X_OK); return true; } catch { return false; } });
+  return findProgram(command, env.PATH);
 }
 
 export interface ClaudeRunResult { exitCode: number | null; timedOut: boolean; result: string | null; events: number; stderr: string }

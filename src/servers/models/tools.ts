@@ -9,9 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
 import * as z from 'zod';
-import type { ChannelAnswer, ModelChannel } from '../../proxy/channel/index.js';
+import type { ChannelAnswer, MessagesOptions, ModelChannel } from '../../proxy/channel/index.js';
 import { redactKnownSecrets } from '../../secrets/redact/index.js';
 import type { ThreadStore } from '../../store/thread-store.js';
+import { callerOf } from '../caller.js';
 import { OutsideRootsError, type Roots } from '../roots.js';
 import { PromptInputError, answerText, buildRequest, userContent } from './prompt.js';
 
@@ -65,13 +66,16 @@ export function createModelsMcpServer(options: ModelsServerOptions): McpServer {
     outputSchema: z.object({ ...answerShape, thread: z.string(), dropped_turns: z.number() }),
   }, async ({ prompt, model, files: paths, images, thread }, ctx) => run(async () => {
     const id = thread ?? randomUUID();
+    // In the hub, one client cannot continue (or read) another's thread: the key names the caller.
+    const caller = callerOf(ctx);
+    const key = caller ? `${caller}/${id}` : id;
     const content = userContent(prompt, roots, paths, images);
-    const { request, dropped } = buildRequest(threads.turns(id), content, { model: model ?? defaultModel, maxTokens, contextTokens: contextTokens - maxTokens });
+    const { request, dropped } = buildRequest(threads.turns(key), content, { model: model ?? defaultModel, maxTokens, contextTokens: contextTokens - maxTokens });
     const progress = progressOf(ctx);
-    const answer = await channel.messages(request, { signal: ctx.mcpReq.signal, onText: progress.text });
+    const answer = await channel.messages(request, callOptions(ctx, progress.text));
     const result = { ...describe(answer, request.model), thread: id, dropped_turns: dropped };
     const now = Date.now();
-    threads.append(id, [{ role: 'user', content, time: now }, { role: 'assistant', content: result.text, model: result.model, time: now }]);
+    threads.append(key, [{ role: 'user', content, time: now }, { role: 'assistant', content: result.text, model: result.model, time: now }]);
     return result;
   }));
 
@@ -95,7 +99,7 @@ export function createModelsMcpServer(options: ModelsServerOptions): McpServer {
     const answers = await Promise.all(models.map(async ({ model, stance }) => {
       const { request } = buildRequest([], content, { model, maxTokens, contextTokens: contextTokens - maxTokens, system: STANCES[stance] });
       try {
-        const answer = await channel.messages(request, { signal: ctx.mcpReq.signal, onText: progress.text });
+        const answer = await channel.messages(request, callOptions(ctx, progress.text));
         return { stance, ok: true, ...describe(answer, model) };
       } catch (error) {
         if (ctx.mcpReq.signal.aborted) throw error;
@@ -112,7 +116,7 @@ export function createModelsMcpServer(options: ModelsServerOptions): McpServer {
     try {
       const digest = good.map((a, i) => `<answer n="${i + 1}" model="${a.model}" stance="${a.stance}">\n${a.text}\n</answer>`).join('\n');
       const { request } = buildRequest([], [{ type: 'text', text: `Question:\n${prompt}\n\nAnswers:\n${digest}\n\nWrite a short synthesis: where they agree, where they differ, and a recommendation.` }], { model: synthesisModel, maxTokens, contextTokens: contextTokens - maxTokens });
-      synthesis = describe(await channel.messages(request, { signal: ctx.mcpReq.signal, onText: progress.text }), synthesisModel);
+      synthesis = describe(await channel.messages(request, callOptions(ctx, progress.text)), synthesisModel);
     } catch (error) {
       if (ctx.mcpReq.signal.aborted) throw error;
       synthesisError = (error as Error).message;
@@ -168,6 +172,12 @@ function summary(result: Record<string, unknown>): string {
     return `${parts.join('\n\n')}\n\n— total ${cost(result.cost_usd)}`;
   }
   return JSON.stringify(result, null, 2);
+}
+
+/** The call's signal, streamed text, and its caller (booked as the client of the usage). */
+function callOptions(ctx: ServerContext, onText: (delta: string) => void): MessagesOptions {
+  const client = callerOf(ctx);
+  return { signal: ctx.mcpReq.signal, onText, ...(client ? { client } : {}) };
 }
 
 /** Progress notifications (when the client asked with a progressToken): steps, and text as it streams. */

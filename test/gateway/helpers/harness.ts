@@ -48,13 +48,17 @@ export interface StartOptions {
   allowedHosts?: string[];
   /** Per-client tokens (src/auth/client-store.ts). */
   clients?: ClientResolver;
+  /** The model proxy's listener, mounted under /v1/ as `patchbay up` does. */
+  proxy?: GatewayServeOptions['proxy'];
 }
+
+type GatewayServeOptions = Parameters<Gateway['serveHttp']>[0];
 
 export async function startGateway(servers: ScopedServer[], options: StartOptions = {}): Promise<Running> {
   const hub = createHub({ servers, ping: { intervalMs: 0 }, ...options.hub });
   if (options.startHub !== false) await hub.start();
   const gateway = createGateway({ hub, maxBodyBytes: options.maxBodyBytes, ...options.gateway });
-  const http = await gateway.serveHttp({ host: '127.0.0.1', port: 0, token: options.token, clients: options.clients, allowedHosts: options.allowedHosts });
+  const http = await gateway.serveHttp({ host: '127.0.0.1', port: 0, token: options.token, clients: options.clients, allowedHosts: options.allowedHosts, ...(options.proxy ? { proxy: options.proxy } : {}) });
   return {
     gateway,
     http,

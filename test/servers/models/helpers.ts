@@ -14,14 +14,13 @@ import { createRoots } from '../../../src/servers/roots.js';
 import { openThreadStore, type ThreadStore } from '../../../src/store/thread-store.js';
 import type { UsageStore } from '../../../src/store/usage-store.js';
 import { FAST_RETRY } from '../../proxy/e2e/harness.js';
-import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
+import type { FakeUpstream, UpstreamHandler } from '../../fixtures/upstreams/server.js';
 
 export const SHARED_TOKEN = 'pb_models_shared_0123456789abcdefghijklmnopqrstuv';
 
-export async function startModelsProxy(dir: string, openai: FakeUpstream, gemini: FakeUpstream, usage: UsageStore): Promise<{ proxy: RunningProxy; clientToken: string; close(): Promise<void> }> {
-  const clients = createFileClientStore(join(dir, 'clients.json'));
-  const { token } = await clients.add('models-client');
-  const settings = parseProxySettings({
+/** Both fixtures as providers (keys sk-models-openai, gm-models-gemini), aliases fast and flash. */
+export function modelsProxySettings(dir: string, openai: FakeUpstream, gemini: FakeUpstream) {
+  return parseProxySettings({
     retry: FAST_RETRY,
     providers: [
       { name: 'openai', kind: 'openai', baseUrl: openai.url, apiKeyEnv: 'OPENAI_KEY' },
@@ -30,6 +29,30 @@ export async function startModelsProxy(dir: string, openai: FakeUpstream, gemini
     router: { default: 'openai,gpt-4.1' },
     aliases: { fast: 'openai,gpt-4.1-mini', flash: 'gemini,gemini-2.5-flash' },
   }, join(dir, 'config.json'), { OPENAI_KEY: 'sk-models-openai', GEMINI_KEY: 'gm-models-gemini' });
+}
+
+/**
+ * Wraps answers so that each waits until `count` requests have arrived: a call that finishes
+ * proves its requests were all open at once (no timing involved). `open()` counts arrivals.
+ */
+export function heldUntil(count: number) {
+  let open = 0;
+  let release!: () => void;
+  const all = new Promise<void>((resolve) => { release = resolve; });
+  return {
+    open: () => open,
+    hold: (answer: UpstreamHandler): UpstreamHandler => async (request, res) => {
+      if (++open === count) release();
+      await all;
+      await answer(request, res);
+    },
+  };
+}
+
+export async function startModelsProxy(dir: string, openai: FakeUpstream, gemini: FakeUpstream, usage: UsageStore): Promise<{ proxy: RunningProxy; clientToken: string; close(): Promise<void> }> {
+  const clients = createFileClientStore(join(dir, 'clients.json'));
+  const { token } = await clients.add('models-client');
+  const settings = modelsProxySettings(dir, openai, gemini);
   const proxy = await startProxy({ settings, token: SHARED_TOKEN, clients: clients.resolver({ recheckMs: 0 }), port: 0, host: '127.0.0.1', usage, log: () => undefined });
   return { proxy, clientToken: token, close: () => proxy.close() };
 }

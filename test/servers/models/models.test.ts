@@ -13,10 +13,10 @@ import { openThreadStore } from '../../../src/store/thread-store.js';
 import { defaultUsageDbPath, openUsageStore, type UsageStore } from '../../../src/store/usage-store.js';
 import { answerHello as geminiHello, geminiError, startGeminiUpstream } from '../../fixtures/upstreams/gemini.js';
 import { answerHello as openaiHello, startOpenAIUpstream } from '../../fixtures/upstreams/openai.js';
-import type { FakeUpstream, UpstreamHandler } from '../../fixtures/upstreams/server.js';
+import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
 import { runCli } from '../../helpers/cli.js';
 import { FAST_RETRY } from '../../proxy/e2e/harness.js';
-import { connectModels, startModelsProxy, SHARED_TOKEN } from './helpers.js';
+import { connectModels, heldUntil, startModelsProxy, SHARED_TOKEN } from './helpers.js';
 
 let dir: string;
 let openai: FakeUpstream;
@@ -129,16 +129,9 @@ describe('threads', () => {
 describe('consensus', () => {
   it('asks three models at the same time and synthesises their answers', async () => {
     // Each upstream holds its answer until all three requests have arrived: only concurrent calls finish.
-    let arrived = 0;
-    let release!: () => void;
-    const all = new Promise<void>((resolve) => { release = resolve; });
-    const held = (answer: UpstreamHandler): UpstreamHandler => async (request, res) => {
-      if (++arrived === 3) release();
-      await all;
-      await answer(request, res);
-    };
-    openai.queue(held(openaiHello), held(openaiHello));
-    gemini.queue(held(geminiHello));
+    const { hold } = heldUntil(3);
+    openai.queue(hold(openaiHello), hold(openaiHello));
+    gemini.queue(hold(geminiHello));
     const m = await connect();
     const r = await m.call('consensus', { prompt: 'Ship on Friday?', models: [{ model: 'openai,gpt-4.1', stance: 'for' }, { model: 'fast', stance: 'against' }, { model: 'flash' }] });
     expect(r.isError, r.text).toBe(false);
