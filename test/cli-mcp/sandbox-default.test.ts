@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { EXAMPLES } from './fixtures/claude-code/examples.mjs';
 import recorded from './fixtures/claude-code/recorded.json' with { type: 'json' };
 import { createSandbox, TINY_SERVER, type Sandbox } from './sandbox.js';
+import { PATCHBAY_BIN } from '../helpers/cli.js';
 
 const configJson = (s: Sandbox) => join(s.home, '.config', 'patchbay', 'config.json');
 const overlay = (s: Sandbox): Record<string, unknown> => (existsSync(configJson(s)) ? ((s.read(configJson(s)) as any).servers ?? {}) : {});
@@ -35,6 +36,17 @@ describe('mcp add: the sandbox default, kept out of the host file', () => {
       expect(result.stdout).toContain('Claude Code starts the servers in');
     });
   }
+
+  it("Patchbay's own models server gets no sandbox: the hub runs it in-process, and the note says so", async () => {
+    const s = createSandbox();
+    const result = await s.run(['add', '-s', 'patchbay', 'models', '--', process.execPath, PATCHBAY_BIN, 'server', 'models', '--root', '.']);
+    expect(result.code).toBe(0);
+    expect(overlay(s)).toEqual({});
+    expect(result.stdout).toContain('In-process: under `patchbay up` the hub runs "models" inside its own process');
+    // Asked for, it is still a confined child.
+    expect((await s.run(['add', '-s', 'patchbay', '--sandbox', 'boxed-models', '--', process.execPath, PATCHBAY_BIN, 'server', 'models'])).code).toBe(0);
+    expect(overlay(s)).toEqual({ 'boxed-models@patchbay': { sandbox: true } });
+  });
 
   it('-s project: a new .mcp.json is byte for byte what Claude Code writes, and stays so', async () => {
     const s = createSandbox();

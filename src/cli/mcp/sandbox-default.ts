@@ -20,6 +20,7 @@ import { isStdioEntry } from '../../config/types.js';
 import { HostRuleError, parseHostRule } from '../../sandbox/host-rules.js';
 import type { SandboxOption } from '../../sandbox/options.js';
 import { checkSandboxSupport } from '../../sandbox/support.js';
+import { inProcessBuiltin } from '../../servers/in-process.js';
 
 export interface SandboxFlags {
   /** true: --sandbox, false: --no-sandbox, undefined: neither (the default applies). */
@@ -57,6 +58,8 @@ export function chooseSandbox(name: string, entry: ServerEntry, flags: SandboxFl
     }
   }
   if (flags.sandbox === undefined && hosts.length === 0 && entry.patchbay?.sandbox !== undefined) return undefined;
+  // Patchbay's own model-using servers run inside the hub: there is no process to confine.
+  if (flags.sandbox === undefined && hosts.length === 0 && inProcessBuiltin(entry)) return undefined;
   return hosts.length > 0 ? { network: { allow: [...new Set(hosts)] } } : true;
 }
 
@@ -101,6 +104,9 @@ function describe(option: SandboxOption): string {
  * downloader that needs the network).
  */
 export async function sandboxNote(name: string, entry: ServerEntry, scope: SourceKind, option: SandboxOption | undefined, file: string, optOut = '--no-sandbox', label = `"${name}"`): Promise<string[]> {
+  if (option === undefined && isStdioEntry(entry) && inProcessBuiltin(entry)) {
+    return [`In-process: under \`patchbay up\` the hub runs ${label} inside its own process on its own proxy, so there is no process to sandbox and no token to store (--sandbox makes it a confined child instead).`];
+  }
   if (option === undefined || !isStdioEntry(entry)) return [];
   if (option === false) return [`Sandbox: off for ${label} (${optOut}): when Patchbay runs it, it runs with your full rights; \`patchbay mcp sandbox ${name} -s ${scope}\` confines it later.`];
   const lines = [
