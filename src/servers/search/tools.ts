@@ -54,6 +54,13 @@ export function createSearchMcpServer(options: SearchServerOptions): McpServer {
       exclude_domains: domains,
       recency: z.enum(['day', 'week', 'month', 'year']).optional(),
     }),
+    outputSchema: z.object({
+      results: z.array(z.object({ title: z.string(), url: z.string(), snippet: z.string(), published: z.string().nullable() })),
+      citations: z.array(z.object({ url: z.string(), title: z.string().nullable(), cited_text: z.string() })).optional(),
+      answer: z.string().optional(),
+      untrusted: z.literal(true),
+      cost_usd: z.number().nullable(),
+    }),
     annotations: { readOnlyHint: true, openWorldHint: true },
   }, async (args, ctx) => run(async () => {
     const query = normalise(args);
