@@ -1,6 +1,6 @@
 /**
  * The built-in servers the hub runs inside its own process instead of as children, because they
- * use models: an entry whose command is Patchbay's own `patchbay server models|agent …` (the
+ * use models: an entry whose command is Patchbay's own `patchbay server models|agent|search …` (the
  * command resolving to this installation's bin/patchbay.js, directly or as `node …/patchbay.js`)
  * and that is not sandboxed (a sandbox confines a process; in-process there is none to confine).
  *
@@ -48,6 +48,7 @@ export type InProcessFactory = (args: string[], deps: InProcessDeps) => Promise<
 const FACTORIES: Record<string, () => Promise<InProcessFactory>> = {
   models: async () => (await import('./models/cli.js')).modelsInProcess,
   agent: async () => (await import('./agent/cli.js')).agentInProcess,
+  search: async () => (await import('./search/cli.js')).searchInProcess,
 };
 
 export interface BuiltinCall {

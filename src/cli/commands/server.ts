@@ -11,6 +11,7 @@ const SERVERS: Record<string, { summary: string; run: () => Promise<(args: strin
   web: { summary: 'local web pages as MCP Apps and a loopback viewer', run: async () => (await import('../../servers/web/cli.js')).runWebServer },
   api: { summary: 'an HTTP API (OpenAPI/Swagger) as tools', run: async () => (await import('../../servers/api/cli.js')).runApiServer },
   models: { summary: 'other models as tools (ask, consensus), through Patchbay\'s proxy', run: async () => (await import('../../servers/models/cli.js')).runModelsServer },
+  search: { summary: 'web search (Anthropic through the proxy, SearXNG, Brave, Tavily) and an SSRF-guarded web_fetch', run: async () => (await import('../../servers/search/cli.js')).runSearchServer },
   reddit: { summary: 'Reddit, read-only', run: async () => (await import('../../servers/reddit/cli.js')).runRedditServer },
   shell: { summary: 'shell commands from an allow list, in a sandbox', run: async () => (await import('../../servers/shell/cli.js')).runShellServer },
 };

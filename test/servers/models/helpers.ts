@@ -19,16 +19,22 @@ import type { FakeUpstream, UpstreamHandler } from '../../fixtures/upstreams/ser
 export const SHARED_TOKEN = 'pb_models_shared_0123456789abcdefghijklmnopqrstuv';
 
 /** Both fixtures as providers (keys sk-models-openai, gm-models-gemini), aliases fast and flash. */
+const MODELS_CONFIG = {
+  providers: [
+    { name: 'openai', kind: 'openai', baseUrl: '', apiKeyEnv: 'OPENAI_KEY' },
+    { name: 'gemini', kind: 'gemini', baseUrl: '', apiKeyEnv: 'GEMINI_KEY' },
+  ],
+  router: { default: 'openai,gpt-4.1' },
+  aliases: { fast: 'openai,gpt-4.1-mini', flash: 'gemini,gemini-2.5-flash' },
+};
+const MODELS_KEYS = { OPENAI_KEY: 'sk-models-openai', GEMINI_KEY: 'gm-models-gemini' };
+
+function modelsConfig(openai: FakeUpstream, gemini: FakeUpstream) {
+  return { ...MODELS_CONFIG, providers: [{ ...MODELS_CONFIG.providers[0]!, baseUrl: openai.url }, { ...MODELS_CONFIG.providers[1]!, baseUrl: gemini.url }] };
+}
+
 export function modelsProxySettings(dir: string, openai: FakeUpstream, gemini: FakeUpstream) {
-  return parseProxySettings({
-    retry: FAST_RETRY,
-    providers: [
-      { name: 'openai', kind: 'openai', baseUrl: openai.url, apiKeyEnv: 'OPENAI_KEY' },
-      { name: 'gemini', kind: 'gemini', baseUrl: gemini.url, apiKeyEnv: 'GEMINI_KEY' },
-    ],
-    router: { default: 'openai,gpt-4.1' },
-    aliases: { fast: 'openai,gpt-4.1-mini', flash: 'gemini,gemini-2.5-flash' },
-  }, join(dir, 'config.json'), { OPENAI_KEY: 'sk-models-openai', GEMINI_KEY: 'gm-models-gemini' });
+  return parseProxySettings({ retry: FAST_RETRY, ...modelsConfig(openai, gemini) }, join(dir, 'config.json'), MODELS_KEYS);
 }
 
 /**
@@ -50,9 +56,17 @@ export function heldUntil(count: number) {
 }
 
 export async function startModelsProxy(dir: string, openai: FakeUpstream, gemini: FakeUpstream, usage: UsageStore): Promise<{ proxy: RunningProxy; clientToken: string; close(): Promise<void> }> {
+  return startProxyForClient(dir, 'models-client', modelsConfig(openai, gemini), MODELS_KEYS, usage);
+}
+
+/**
+ * Patchbay's real proxy on 127.0.0.1 in front of fixture upstreams, with a real client token
+ * (from a real clients.json) for `client`: what a built-in server run alone is given.
+ */
+export async function startProxyForClient(dir: string, client: string, config: Record<string, unknown>, keys: Record<string, string>, usage: UsageStore): Promise<{ proxy: RunningProxy; clientToken: string; close(): Promise<void> }> {
   const clients = createFileClientStore(join(dir, 'clients.json'));
-  const { token } = await clients.add('models-client');
-  const settings = modelsProxySettings(dir, openai, gemini);
+  const { token } = await clients.add(client);
+  const settings = parseProxySettings({ retry: FAST_RETRY, ...config }, join(dir, 'config.json'), keys);
   const proxy = await startProxy({ settings, token: SHARED_TOKEN, clients: clients.resolver({ recheckMs: 0 }), port: 0, host: '127.0.0.1', usage, log: () => undefined });
   return { proxy, clientToken: token, close: () => proxy.close() };
 }
