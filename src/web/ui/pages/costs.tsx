@@ -64,7 +64,7 @@ export function Costs() {
         </select>
       </label>
       <Chart rows={rows} />
-      <table>
+      <table data-costs>
         <thead><tr><th>{group.value[0]!.toUpperCase() + group.value.slice(1)}</th><th>Requests</th><th>Input tokens</th><th>Output tokens</th><th>Cost (USD)</th></tr></thead>
         <tbody>{rows.map((r) => <tr key={r.key}><td>{label(r.key)}</td><td>{r.requests}</td><td>{r.inputTokens}</td><td>{r.outputTokens}</td><td>{r.costUsd === null ? '—' : r.costUsd.toFixed(6)}</td></tr>)}</tbody>
       </table>
