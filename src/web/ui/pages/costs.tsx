@@ -18,6 +18,8 @@ export async function loadCosts(): Promise<void> {
   costs.value = (await api(`costs?by=${group.value}`)).rows ?? [];
 }
 
+/** Small spends keep two significant digits ($0.000026), larger ones cents. */
+const usd = (n: number) => (n === 0 ? '$0' : n < 1 ? `$${n.toPrecision(2)}` : `$${n.toFixed(2)}`);
 const label = (key: string | null) => key ?? '(no client)';
 
 function chartOptions(keys: string[], width: number): uPlot.Options {
@@ -28,7 +30,7 @@ function chartOptions(keys: string[], width: number): uPlot.Options {
     scales: { x: { time: false, range: [-0.6, keys.length - 0.4] }, usd: {}, tokens: {} },
     axes: [
       { splits: () => keys.map((_, i) => i), values: (_u, splits) => splits.map((i) => keys[i] ?? '') },
-      { scale: 'usd', label: 'USD', values: (_u, v) => v.map((n) => `$${n.toFixed(n < 1 ? 4 : 2)}`), size: 70 },
+      { scale: 'usd', label: 'USD', values: (_u, v) => v.map(usd), size: 70 },
       { scale: 'tokens', label: 'tokens', side: 1, grid: { show: false }, size: 70 },
     ],
     series: [
