@@ -5,16 +5,12 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { PatchbayError } from '../errors.js';
-import { locateProject } from '../config/locations.js';
-import { addServers } from '../config/scopes.js';
 import { isStdioEntry, type ServerEntry } from '../config/types.js';
-import { openSecretStore } from '../secrets/store/open-store.js';
-import { assertServerName, parseScope } from '../cli/mcp/add-args.js';
 import { readSecretValue } from '../cli/read-secret.js';
-import { defaultChoice, neededInputs, renderPlan, type Choice } from './render.js';
-import { fetchRegistry, findEntry, loadCatalog, OFFICIAL_REGISTRY, readOrigins, recordOrigin, saveCatalog, searchCatalog } from './snapshot.js';
-import type { ServerJson } from './server-json.js';
+import { applyCatalogAdd, planCatalogAdd, resolveCatalogTarget, type CatalogTargetOptions } from './add.js';
+import { neededInputs } from './render.js';
 import { parseSets } from './parse-sets.js';
+import { fetchRegistry, findEntry, loadCatalog, OFFICIAL_REGISTRY, readOrigins, saveCatalog, searchCatalog } from './snapshot.js';
 
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 
@@ -45,26 +41,10 @@ export async function runCatalogShow(name: string, options: { json?: boolean }):
   });
 }
 
-export interface CatalogAddOptions {
-  package?: string;
-  remote?: string;
-  scope?: string;
+export interface CatalogAddOptions extends CatalogTargetOptions {
   set?: string[];
   yes?: boolean;
-  name?: string;
   cwd?: string;
-}
-
-function choiceFrom(server: ServerJson, options: CatalogAddOptions): Choice {
-  const index = (text: string, what: string) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new PatchbayError('USAGE', `--${what} takes a number from 1 (see patchbay catalog show ${server.name})`);
-    return n - 1;
-  };
-  if (options.package !== undefined && options.remote !== undefined) throw new PatchbayError('USAGE', 'give --package or --remote, not both');
-  if (options.package !== undefined) return { package: index(options.package, 'package') };
-  if (options.remote !== undefined) return { remote: index(options.remote, 'remote') };
-  return defaultChoice(server);
 }
 
 function describeEntry(entry: ServerEntry): string {
@@ -77,27 +57,17 @@ function describeEntry(entry: ServerEntry): string {
 }
 
 export async function runCatalogAdd(spec: string, options: CatalogAddOptions): Promise<void> {
-  const catalog = await loadCatalog();
-  const at = spec.lastIndexOf('@');
-  const name = at > 0 ? spec.slice(0, at) : spec;
-  const version = at > 0 ? spec.slice(at + 1) : undefined;
-  const server = findEntry(catalog, name);
-  if (version !== undefined && version !== server.version) {
-    throw new PatchbayError('USAGE', `the catalog has ${server.name} ${server.version ?? '(unversioned)'}, not ${version}`, { hint: 'Run patchbay catalog update for newer versions, or omit @VERSION.' });
-  }
-  const scope = parseScope(options.scope);
-  const localName = options.name ?? server.name.split('/').pop()!.replace(/[^A-Za-z0-9_-]+/g, '-');
-  assertServerName(localName);
-  const choice = choiceFrom(server, options);
+  const target = await resolveCatalogTarget(spec, options);
+  const { server, localName, scope } = target;
   const inputs = parseSets(options.set);
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   // Ask for required inputs that were not given (secrets without echo).
-  for (const need of neededInputs(server, choice)) {
+  for (const need of neededInputs(server, target.choice)) {
     if (Object.hasOwn(inputs, need.key) || need.default !== undefined || !need.isRequired) continue;
     if (!interactive) continue; // renderPlan names the first missing one
     inputs[need.key] = need.isSecret ? await readSecretValue(need.key) : await ask(`${need.key}${need.description ? ` (${need.description})` : ''}: `);
   }
-  const plan = renderPlan(server, choice, localName, inputs);
+  const plan = planCatalogAdd(target, inputs);
   out(`${server.name} ${server.version ?? ''} (${plan.kind}) as "${localName}" in ${scope} scope:`);
   out(`  ${describeEntry(plan.entry)}`);
   for (const note of plan.notes) out(`  Note: ${note}`);
@@ -110,14 +80,9 @@ export async function runCatalogAdd(spec: string, options: CatalogAddOptions): P
     const answer = (await ask('Write this entry? [y/N] ')).trim().toLowerCase();
     if (answer !== 'y' && answer !== 'yes') return out('Nothing was written.');
   }
-  if (secretNames.length) {
-    const store = await openSecretStore();
-    for (const [secretName, value] of Object.entries(plan.secrets)) await store.set(secretName, value);
-    out(`Stored ${secretNames.length} secret${secretNames.length > 1 ? 's' : ''} in ${store.description}.`);
-  }
-  const { file } = await addServers(scope, locateProject(options.cwd ?? process.cwd()).root, [{ name: localName, entry: plan.entry }]);
-  await recordOrigin(localName, { registry: catalog.registry, name: server.name, ...(server.version ? { version: server.version } : {}), scope, installedAt: new Date().toISOString() });
-  out(`Added ${localName} to ${file}.`);
+  const result = await applyCatalogAdd(target, plan, options.cwd ?? process.cwd());
+  if (result.secrets.length) out(`Stored ${result.secrets.length} secret${result.secrets.length > 1 ? 's' : ''} in ${result.secretStore}.`);
+  out(`Added ${localName} to ${result.file}.`);
 }
 
 async function ask(question: string): Promise<string> {

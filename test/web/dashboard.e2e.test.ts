@@ -3,45 +3,25 @@
  * security rules, then Debian's chromium (playwright-core, never a downloaded browser) logging in
  * with the code `patchbay ui --print` prints, seeing the server and restarting it live.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATCHBAY_BIN, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { ECHO_SERVER } from '../gateway/helpers/harness.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+import { HAS_CHROMIUM, launchChromium, openPage, screenshot, startDashboardHub, type DashboardHub } from './dashboard-hub.js';
 
 describe('the dashboard served by patchbay up', () => {
-  const project = mkdtempSync(join(tmpdir(), 'patchbay-ui-'));
-  let child: ChildProcessWithoutNullStreams;
-  const output = { text: '' };
+  let hub: DashboardHub;
   let base: string;
+  let project: string;
+  const login = () => hub.login();
 
   beforeAll(async () => {
-    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { alpha: { type: 'stdio', command: process.execPath, args: [ECHO_SERVER, 'alpha'], env: {} } } }));
-    mkdirSync(join(project, '.claude'));
-    writeFileSync(join(project, '.claude', 'settings.local.json'), JSON.stringify({ enabledMcpjsonServers: ['alpha'] }));
-    child = spawn(process.execPath, [PATCHBAY_BIN, 'up', '--port', '0'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
-    child.stdout.on('data', (d: Buffer) => (output.text += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const check = () => /Press Ctrl\+C/.test(output.text) && resolve();
-      child.stdout.on('data', check);
-      child.once('exit', (code) => reject(new Error(`patchbay up exited with ${code}: ${output.text}`)));
-    });
-    base = /Dashboard: +(\S+)\/ui\//.exec(output.text)![1]!;
+    hub = await startDashboardHub({ alpha: { type: 'stdio', command: process.execPath, args: [ECHO_SERVER, 'alpha'], env: {} } });
+    base = hub.base;
+    project = hub.up.project;
   }, 60_000);
-  afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGINT');
+  afterAll(async () => {
+    await hub?.stop();
   });
-
-  async function login(): Promise<string> {
-    const port = new URL(base).port;
-    const printed = await runCli(['ui', '--print', '--port', port], { cwd: project });
-    return printed.stdout.trim();
-  }
 
   it('answers 401 without a cookie, and never gives a login code without the token', async () => {
     expect((await fetch(`${base}/ui/api/servers`)).status).toBe(401);
@@ -70,9 +50,8 @@ describe('the dashboard served by patchbay up', () => {
     expect(text).not.toContain(token);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('logs in in chromium, shows the server and restarts it live', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  it.skipIf(!HAS_CHROMIUM)('logs in in chromium, shows the server and restarts it live', async () => {
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const started = Date.now();
@@ -80,16 +59,14 @@ describe('the dashboard served by patchbay up', () => {
       const row = page.locator('tr[data-server="alpha"]');
       await row.locator('.state').filter({ hasText: 'ready' }).waitFor();
       const firstLoadMs = Date.now() - started;
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, 'servers.png'), fullPage: true });
+      await screenshot(page, 'servers');
       console.log(`dashboard first load (login redirect to servers shown): ${firstLoadMs} ms`);
       await page.getByRole('button', { name: 'restart alpha' }).click();
       await row.locator('td').nth(5).filter({ hasText: /^[1-9]/ }).or(row.locator('.state').filter({ hasText: /stopped|starting/ })).first().waitFor();
       await row.locator('.state').filter({ hasText: 'ready' }).waitFor();
       for (const name of ['Approvals', 'Costs', 'Hosts']) {
-        await page.getByRole('button', { name }).click();
-        await page.getByRole('heading', { level: 2 }).first().waitFor();
-        await page.screenshot({ path: join(ARTIFACTS, `${name.toLowerCase()}.png`), fullPage: true });
+        await openPage(page, name);
+        await screenshot(page, name.toLowerCase());
       }
     } finally {
       await browser.close();

@@ -6,14 +6,17 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { readFile } from 'node:fs/promises';
-import { Writable } from 'node:stream';
 import { isScope, setServerEnabled, setToolEnabled } from '../../config/scopes.js';
 import type { ScopedServer } from '../../config/types.js';
 import type { Hub, HubControl } from '../../hub/index.js';
 import { HOST_IDS, isGatewayEntry, resolveHost } from '../../hosts/targets.js';
 import { sandboxLabel } from '../../sandbox/options.js';
 import { redactJson } from '../../secrets/redact/index.js';
+import { errorOf, sink } from './answers.js';
 import type { EventBus } from './bus.js';
+import { registerCatalogRoutes } from './catalog-routes.js';
+import { registerSecurityRoutes } from './security-routes.js';
+import { servedTools } from './served-tools.js';
 
 export interface RouteOptions {
   hub: Hub & HubControl;
@@ -23,17 +26,9 @@ export interface RouteOptions {
   pollMs: number;
 }
 
-const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
-
-function errorOf(error: unknown): { error: string; hint?: string } {
-  const e = error as { message?: string; hint?: string };
-  return { error: String(redactJson(e.message ?? String(error))), ...(e.hint ? { hint: String(redactJson(e.hint)) } : {}) };
-}
-
 export function registerRoutes(app: Hono, options: RouteOptions): () => void {
   const { hub, bus } = options;
   const byName = new Map(options.servers.map((s) => [s.name, s]));
-  const context = { sessionId: 'dashboard', client: 'dashboard', clientCapabilities: {}, protocolVersion: '2025-11-25', signal: new AbortController().signal, notify: () => undefined, request: () => Promise.reject(new Error('not here')) };
 
   const offHub = hub.on((event) => {
     if (event.type === 'status') bus.publish({ type: 'status', server: event.server });
@@ -42,12 +37,10 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
   });
 
   app.get('/ui/api/servers', async (c) => {
-    const listed = (await hub.request('tools/list', {}, context).catch(() => ({ tools: [] }))) as { tools: { name: string; description?: string; inputSchema?: unknown }[] };
+    const served = await servedTools(hub, byName);
     const servers = hub.status().map((status) => {
       const server = byName.get(status.name);
-      const prefix = server?.entry.patchbay?.prefix ?? status.name;
-      const tools = listed.tools.filter((t) => (prefix === '' ? true : t.name.startsWith(`${prefix}__`))).map((t) => ({ ...t, tool: prefix === '' ? t.name : t.name.slice(prefix.length + 2) }));
-      return { ...status, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools };
+      return { ...status, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools: served.get(status.name) ?? [] };
     });
     return c.json(redactJson({ servers }) as object);
   });
@@ -158,20 +151,8 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
     }
   });
 
-  app.get('/ui/api/security', async (c) => {
-    const { listPins, diffPins } = await import('../../policy/pins/commands.js');
-    const { runAuditCommand } = await import('../../policy/audit/command.js');
-    try {
-      const pins = await listPins({ cwd: options.projectRoot });
-      const quarantined = [];
-      for (const server of new Set(pins.listing.pending.map((p) => p.server))) quarantined.push(...(await diffPins({ cwd: options.projectRoot, server })).diffs.map((d) => ({ server, name: d.pending.name, kind: d.pending.kind, reason: d.pending.reason, detail: d.pending.detail, findings: d.pending.findings, diff: d.lines })));
-      const q = c.req.query();
-      const audit = await runAuditCommand({ json: true, limit: q.limit ?? '200', ...(q.since ? { since: q.since } : {}), ...(q.client ? { client: q.client } : {}), ...(q.server ? { server: q.server } : {}), ...(q.tool ? { tool: q.tool } : {}), ...(q.decision ? { decision: q.decision } : {}) }, sink());
-      return c.json(redactJson({ quarantined, pins: pins.listing.pins.length, audit }) as object);
-    } catch (error) {
-      return c.json(errorOf(error), 400);
-    }
-  });
+  registerSecurityRoutes(app, { hub, projectRoot: options.projectRoot, servers: byName });
+  registerCatalogRoutes(app, { projectRoot: options.projectRoot });
 
   app.get('/ui/api/events', (c) =>
     streamSSE(c, async (stream) => {

@@ -2,8 +2,10 @@
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { Approvals } from './pages/approvals';
+import { Catalog, loadCatalog } from './pages/catalog';
 import { Costs, loadCosts } from './pages/costs';
 import { Hosts, loadHosts } from './pages/hosts';
+import { Security, loadSecurity } from './pages/security';
 import { Servers } from './pages/servers';
 import { listen, loadServers, loggedOut, notice } from './state';
 
@@ -13,6 +15,8 @@ const PAGES = {
   approvals: { view: Approvals, open: () => undefined },
   costs: { view: Costs, open: loadCosts },
   hosts: { view: Hosts, open: loadHosts },
+  security: { view: Security, open: loadSecurity },
+  catalog: { view: Catalog, open: loadCatalog },
 };
 type PageName = keyof typeof PAGES;
 const page = signal<PageName>('servers');

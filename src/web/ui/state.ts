@@ -32,6 +32,7 @@ function dispatch(event: Json): void {
   if (event.type === 'status' || event.type === 'list_changed') void loadServers();
   if (event.type === 'approvals') {
     if (event.pending.length > approvals.value.length) notice.value = `${event.pending.length} call(s) waiting for approval`;
+    else if (event.pending.length === 0 && notice.value.endsWith('waiting for approval')) notice.value = '';
     approvals.value = event.pending;
   }
   for (const listener of listeners) listener(event);
