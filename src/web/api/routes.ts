@@ -38,7 +38,15 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
   const offHub = hub.on((event) => {
     if (event.type === 'status') bus.publish({ type: 'status', server: event.server });
     if (event.type === 'list_changed') bus.publish({ type: 'list_changed', kind: event.kind });
-    if (event.type === 'message') bus.publish({ type: 'log', server: event.server, level: event.params.level, data: event.params.data, time: Date.now() });
+  });
+  // Every client's requests and every server's log lines (stderr, lifecycle, MCP log messages).
+  bus.whileListened(() => {
+    const offTraffic = hub.watchTraffic((record) => bus.publish({ type: 'traffic', ...record }));
+    const offLogs = hub.watchLogs((line) => bus.publish({ type: 'log', server: line.source, level: line.level, message: line.message, time: line.time }));
+    return () => {
+      offTraffic();
+      offLogs();
+    };
   });
 
   app.get('/ui/api/servers', async (c) => {
