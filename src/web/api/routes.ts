@@ -55,7 +55,7 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
       const server = byName.get(status.name);
       const prefix = server?.entry.patchbay?.prefix ?? status.name;
       const tools = listed.tools.filter((t) => (prefix === '' ? true : t.name.startsWith(`${prefix}__`))).map((t) => ({ ...t, tool: prefix === '' ? t.name : t.name.slice(prefix.length + 2) }));
-      return { ...status, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools };
+      return { ...status, prefix, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools };
     });
     return c.json(redactJson({ servers }) as object);
   });

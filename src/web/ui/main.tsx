@@ -5,6 +5,8 @@ import { Approvals } from './pages/approvals';
 import { Costs, loadCosts } from './pages/costs';
 import { Hosts, loadHosts } from './pages/hosts';
 import { Servers } from './pages/servers';
+import { Traffic } from './pages/traffic';
+import { loadTry, TryIt } from './pages/try';
 import { listen, loadServers, loggedOut, notice } from './state';
 
 /** Each page, and what to load when it is opened. */
@@ -13,6 +15,8 @@ const PAGES = {
   approvals: { view: Approvals, open: () => undefined },
   costs: { view: Costs, open: loadCosts },
   hosts: { view: Hosts, open: loadHosts },
+  try: { view: TryIt, open: loadTry },
+  traffic: { view: Traffic, open: () => undefined },
 };
 type PageName = keyof typeof PAGES;
 const page = signal<PageName>('servers');
