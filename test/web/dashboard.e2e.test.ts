@@ -3,45 +3,25 @@
  * security rules, then Debian's chromium (playwright-core, never a downloaded browser) logging in
  * with the code `patchbay ui --print` prints, seeing the server and restarting it live.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATCHBAY_BIN, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { ECHO_SERVER } from '../gateway/helpers/harness.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
+import { ARTIFACTS, HAVE_CHROMIUM, launchChromium, startDashboard, type Dashboard } from './dashboard-session.js';
 
 describe('the dashboard served by patchbay up', () => {
-  const project = mkdtempSync(join(tmpdir(), 'patchbay-ui-'));
-  let child: ChildProcessWithoutNullStreams;
-  const output = { text: '' };
+  let dashboard: Dashboard;
   let base: string;
+  let project: string;
 
   beforeAll(async () => {
-    writeFileSync(join(project, '.mcp.json'), JSON.stringify({ mcpServers: { alpha: { type: 'stdio', command: process.execPath, args: [ECHO_SERVER, 'alpha'], env: {} } } }));
-    mkdirSync(join(project, '.claude'));
-    writeFileSync(join(project, '.claude', 'settings.local.json'), JSON.stringify({ enabledMcpjsonServers: ['alpha'] }));
-    child = spawn(process.execPath, [PATCHBAY_BIN, 'up', '--port', '0'], { cwd: project, env: { ...process.env, NO_COLOR: '1' } });
-    child.stdout.on('data', (d: Buffer) => (output.text += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const check = () => /Press Ctrl\+C/.test(output.text) && resolve();
-      child.stdout.on('data', check);
-      child.once('exit', (code) => reject(new Error(`patchbay up exited with ${code}: ${output.text}`)));
-    });
-    base = /Dashboard: +(\S+)\/ui\//.exec(output.text)![1]!;
+    dashboard = await startDashboard({ alpha: { type: 'stdio', command: process.execPath, args: [ECHO_SERVER, 'alpha'], env: {} } });
+    ({ base, project } = dashboard);
   }, 60_000);
-  afterAll(() => {
-    if (child.exitCode === null) child.kill('SIGINT');
-  });
+  afterAll(() => dashboard?.up.stop());
 
-  async function login(): Promise<string> {
-    const port = new URL(base).port;
-    const printed = await runCli(['ui', '--print', '--port', port], { cwd: project });
-    return printed.stdout.trim();
-  }
+  const login = () => dashboard.login();
 
   it('answers 401 without a cookie, and never gives a login code without the token', async () => {
     expect((await fetch(`${base}/ui/api/servers`)).status).toBe(401);
@@ -70,9 +50,8 @@ describe('the dashboard served by patchbay up', () => {
     expect(text).not.toContain(token);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('logs in in chromium, shows the server and restarts it live', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  it.skipIf(!HAVE_CHROMIUM)('logs in in chromium, shows the server and restarts it live', async () => {
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const started = Date.now();

@@ -192,7 +192,8 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
       for (const event of bus.recent()) push(event);
       const off = bus.subscribe(push);
       // Approvals are rows in patchbay.db that the CLI, a client's dialog or this page may answer.
-      let seen = '';
+      // The first poll always reports, so a page (or script) learns the state, empty or not.
+      let seen: string | undefined;
       const { openApprovalStore } = await import('../../policy/approvals/store.js');
       const store = openApprovalStore();
       const poll = () => {

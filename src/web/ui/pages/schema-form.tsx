@@ -81,13 +81,14 @@ function branchLabel(branch: Schema, index: number, root: Schema): string {
   return s.type ? String(s.type) : `option ${index + 1}`;
 }
 
+/** The required mark and the description sit beside the label, not in it: the control's name stays its field's name. */
 function Label(props: { for?: string; text: string; required?: boolean; description?: string }) {
   return (
-    <label for={props.for}>
-      {props.text}
-      {props.required ? <span aria-hidden="true"> *</span> : null}
-      {props.description ? <small> — {props.description}</small> : null}
-    </label>
+    <>
+      <label for={props.for}>{props.text}</label>
+      {props.required ? <span aria-hidden="true" title="required"> *</span> : null}
+      {props.description ? <small id={`${props.for}-about`}> {props.description}</small> : null}
+    </>
   );
 }
 
@@ -100,7 +101,7 @@ function Choice(props: FieldProps & { branches: Schema[] }) {
   return (
     <fieldset>
       <legend>{props.label}{props.required ? <span aria-hidden="true"> *</span> : null}</legend>
-      <Label for={id} text="Which kind" />
+      <Label for={id} text={`Kind of ${props.label}`} />
       <select id={id} value={String(index)} onChange={(e) => {
         const next = Number((e.target as HTMLSelectElement).value);
         setPicked(next);
@@ -162,7 +163,7 @@ export function SchemaField(props: FieldProps) {
   if (s.type === 'array') return <ArrayField {...props} s={s} />;
   const id = `f-${props.path}`.replace(/[^A-Za-z0-9_-]/g, '_');
   const label = <Label for={id} text={props.label} required={props.required} description={s.description} />;
-  const common = { id, required: props.required };
+  const common = { id, required: props.required, 'aria-describedby': s.description ? `${id}-about` : undefined };
   if (s.const !== undefined) {
     if (props.value !== s.const) queueMicrotask(() => props.onChange(s.const));
     return <div>{label}<output id={id}>{JSON.stringify(s.const)}</output></div>;
