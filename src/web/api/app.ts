@@ -103,6 +103,8 @@ export function createUiApp(options: UiAppOptions): UiApp {
           signal.addEventListener('abort', () => {
             elicitations.delete(id);
             resolve({ action: 'cancel' });
+            // The page takes the question away: nobody waits for its answer now.
+            bus.publish({ type: 'elicitation_done', id });
           });
         });
       },

@@ -23,13 +23,17 @@ const showRaw = signal(false);
 const busy = signal(false);
 /** Questions from servers (elicitation/create) waiting for an answer here, with the answer so far. */
 const questions = signal<{ id: string; params: Json; value: unknown }[]>([]);
+const ASKED = 'A server asks a question: answer it on Try it';
 
 onEvent((event) => {
   if (event.type === 'elicitation') {
     questions.value = [...questions.value, { id: event.id, params: event.params, value: initialValue(event.params.requestedSchema ?? {}) }];
-    notice.value = 'A server asks a question: answer it on Try it';
+    notice.value = ASKED;
   }
-  if (event.type === 'elicitation_done') questions.value = questions.value.filter((q) => q.id !== event.id);
+  if (event.type === 'elicitation_done') {
+    questions.value = questions.value.filter((q) => q.id !== event.id);
+    if (questions.value.length === 0 && notice.value === ASKED) notice.value = '';
+  }
 });
 
 async function rpc(method: string, params: unknown = {}): Promise<Json> {
