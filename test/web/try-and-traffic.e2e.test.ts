@@ -125,7 +125,8 @@ describe('Try it and Live traffic, against a real hub', () => {
       await page.getByLabel('Edit as raw JSON').uncheck();
       expect(await page.getByLabel('name', { exact: true }).inputValue()).toBe('Grace');
       expect(await page.getByLabel('toll', { exact: true }).isChecked()).toBe(true);
-      await page.getByRole('button', { name: 'Call tool' }).click();
+      // By keyboard: Enter in a field submits the form, as in any native form.
+      await page.getByLabel('name', { exact: true }).press('Enter');
       await answerText().filter({ hasText: 'Grace from Paris' }).waitFor();
       await page.screenshot({ path: join(ARTIFACTS, 'try-it.png'), fullPage: true });
     });
@@ -148,8 +149,10 @@ describe('Try it and Live traffic, against a real hub', () => {
       const question = page.getByRole('form', { name: 'Question: Which size of tea?' });
       await question.getByLabel('Size').selectOption({ label: 'M' });
       await question.getByLabel('Quantity').fill('2');
-      await question.getByLabel('Gift wrap').check();
-      await question.getByRole('button', { name: 'Accept' }).click();
+      await question.getByLabel('Gift wrap').focus();
+      await page.keyboard.press('Space'); // checks the box
+      await question.getByRole('button', { name: 'Accept' }).focus();
+      await page.keyboard.press('Enter');
       await answerText().filter({ hasText: 'ordered 2 tea size M gift wrapped' }).waitFor();
       expect(await question.count()).toBe(0);
 
