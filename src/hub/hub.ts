@@ -11,7 +11,7 @@ import type { ClientDirectory, DownstreamContext, Hub, HubEvent, HubServerStatus
 import { buildCatalog, emptyLists, type Catalog, type ServerLists } from './catalog.js';
 import { createSupervisor, type ConnectFn, type PingOptions, type Supervisor } from './supervisor.js';
 import type { RestartPolicyOptions } from './restart-policy.js';
-import { createHubLogs, type HubLogs, type LogLevel, type Logger } from './log/hub-logs.js';
+import { createHubLogs, type HubLogs, type LogLevel, type LogLine, type Logger } from './log/hub-logs.js';
 import { redactJson, secretValuesOf } from '../secrets/redact/index.js';
 import { offeredKinds, readLists, type ListKind } from './list-all.js';
 import { createSubscriptions } from './subscriptions.js';
@@ -23,6 +23,7 @@ import { createListenKeeper, type ListenKeeper } from './upstream-listen.js';
 import { resolveEntryReferences } from '../secrets/references.js';
 import type { SecretStore } from '../secrets/store/secret-store.js';
 import { CLIENT_CAPABILITIES } from './client-capabilities.js';
+import { createTrafficTap, type TrafficRecord } from './traffic-tap.js';
 
 export interface HubOptions {
   /** The servers to run: `resolveServers(await loadRegistry({ cwd }))`. */
@@ -98,6 +99,10 @@ export interface HubControl {
    * catalog as if the entry had always said so, and tell clients their tools list changed.
    */
   setToolEnabled(name: string, tool: string, enabled: boolean): boolean;
+  /** Every request any client routes through the hub, while watched (traffic-tap.ts). */
+  watchTraffic(listener: (record: TrafficRecord) => void): () => void;
+  /** Every line the hub and its servers log (stderr, lifecycle, MCP log messages), redacted. */
+  watchLogs(listener: (line: LogLine) => void): () => void;
 }
 
 export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attachClients' | 'rootsChanged'>> & HubControl & { stats(): HubStats; readonly logs: HubLogs } {
@@ -219,7 +224,7 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     if (method === 'notifications/message') {
       const p = { ...(params as Record<string, unknown>) };
       p.logger ??= record.server.name;
-      log.log('info', `log message: ${JSON.stringify(p.data)}`);
+      log.log(logLevelOf(p.level), `log message: ${JSON.stringify(p.data)}`);
       const supervisor = record.supervisor;
       const caller = supervisor && callerOf(supervisor);
       if (caller) caller.notify(method, p);
@@ -325,6 +330,14 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
     guards,
   });
 
+  const traffic = createTrafficTap((method, params) => {
+    const p = (params ?? {}) as { name?: unknown; uri?: unknown };
+    if (method === 'tools/call' && typeof p.name === 'string') return catalog.tool(p.name)?.server;
+    if (method === 'prompts/get' && typeof p.name === 'string') return catalog.prompt(p.name)?.server;
+    if (method.startsWith('resources/') && typeof p.uri === 'string') return catalog.serverForUri(p.uri);
+    return undefined;
+  });
+
   return {
     logs,
     async start() {
@@ -376,7 +389,9 @@ export function createHub(options: HubOptions): Hub & Required<Pick<Hub, 'attach
       }
       return caps;
     },
-    request: (method: string, params: unknown, context: DownstreamContext) => router(method, params, context),
+    request: traffic.wrap(router),
+    watchTraffic: traffic.watch,
+    watchLogs: logs.watch,
     closeSession(sessionId) {
       pending.dropSession(sessionId);
       for (const r of records.values()) {
@@ -431,6 +446,14 @@ function connectFor(options: HubOptions): ConnectFn {
   const host = options.inProcess;
   if (!host) return connect;
   return (name, entry, connectOptions) => (host.takes(entry) ? host.connect(name, entry, connectOptions) : connect(name, entry, connectOptions));
+}
+
+/** An MCP logging level (RFC 5424 names) as the level of the server's log line. */
+function logLevelOf(level: unknown): LogLevel {
+  if (level === 'debug') return 'debug';
+  if (level === 'warning') return 'warn';
+  if (level === 'error' || level === 'critical' || level === 'alert' || level === 'emergency') return 'error';
+  return 'info';
 }
 
 function transportOf(server: ScopedServer): HubServerStatus['transport'] {

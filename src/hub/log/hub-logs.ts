@@ -28,11 +28,21 @@ export interface HubLogsOptions {
   keep?: number;
 }
 
+/** A line as written, for a watcher (the dashboard): `source` is the server's name, or `patchbay`. */
+export interface LogLine {
+  source: string;
+  level: LogLevel;
+  message: string;
+  time: number;
+}
+
 export interface HubLogs {
   readonly dir: string;
   readonly hub: Logger;
   /** The logger for one server; `secrets` are masked in every line it writes. */
   server(name: string, secrets?: readonly string[]): Logger;
+  /** Hears every line written from now on, until the returned function is called. */
+  watch(listener: (line: LogLine) => void): () => void;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -51,6 +61,7 @@ export function createHubLogs(options: HubLogsOptions = {}): HubLogs {
   const dir = options.dir ?? patchbayPaths().log;
   const level = options.level ?? parseLogLevel(process.env.PATCHBAY_LOG_LEVEL) ?? 'info';
   const files = new Map<string, RotatingFile>();
+  const watchers = new Set<(line: LogLine) => void>();
 
   function file(name: string): RotatingFile {
     let f = files.get(name);
@@ -68,7 +79,9 @@ export function createHubLogs(options: HubLogsOptions = {}): HubLogs {
         if (LEVEL_ORDER[lineLevel] < LEVEL_ORDER[level]) return;
         // Every line, the hub's own too: a fetch error can quote a URL with credentials in it.
         const text = redactText(message, secrets);
-        file(fileName).write(`${new Date().toISOString()} [${tag}] [${lineLevel}] ${text}`);
+        const now = new Date();
+        file(fileName).write(`${now.toISOString()} [${tag}] [${lineLevel}] ${text}`);
+        for (const watcher of watchers) watcher({ source: tag, level: lineLevel, message: text, time: now.getTime() });
       },
     };
   }
@@ -77,6 +90,10 @@ export function createHubLogs(options: HubLogsOptions = {}): HubLogs {
     dir,
     hub: logger('mcp.log', 'patchbay', []),
     server: (name, secrets = []) => logger(serverLogFileName(name), name, secrets),
+    watch(listener) {
+      watchers.add(listener);
+      return () => watchers.delete(listener);
+    },
     async flush() {
       await Promise.all([...files.values()].map((f) => f.flush()));
     },

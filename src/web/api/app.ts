@@ -92,7 +92,8 @@ export function createUiApp(options: UiAppOptions): UiApp {
       clientCapabilities: { elicitation: { form: {} } },
       protocolVersion: '2025-11-25',
       signal,
-      notify: (method, params) => bus.publish({ type: 'traffic', direction: 'in', method, params, time: Date.now() }),
+      // Progress and log messages of the page's own calls (the log lines reach the Logs view too).
+      notify: (method, params) => bus.publish({ type: 'notification', method, params, time: Date.now() }),
       request(method, params) {
         if (method !== 'elicitation/create') return Promise.reject(new Error(`The dashboard cannot answer ${method}`));
         const id = randomUUID();
@@ -102,6 +103,8 @@ export function createUiApp(options: UiAppOptions): UiApp {
           signal.addEventListener('abort', () => {
             elicitations.delete(id);
             resolve({ action: 'cancel' });
+            // The page takes the question away: nobody waits for its answer now.
+            bus.publish({ type: 'elicitation_done', id });
           });
         });
       },
@@ -114,7 +117,6 @@ export function createUiApp(options: UiAppOptions): UiApp {
     const request = { jsonrpc: '2.0', id: randomUUID(), method: body.method, params: body.params ?? {} };
     const started = performance.now();
     const controller = new AbortController();
-    bus.publish({ type: 'traffic', direction: 'out', client: 'dashboard', method: body.method, params: request.params, time: Date.now() });
     let response: Record<string, unknown>;
     try {
       response = { jsonrpc: '2.0', id: request.id, result: await options.hub.request(body.method, request.params, dashboardContext(controller.signal)) };
@@ -123,7 +125,6 @@ export function createUiApp(options: UiAppOptions): UiApp {
       response = { jsonrpc: '2.0', id: request.id, error: { code: e.code ?? -32603, message: e.message ?? String(error), ...(e.data !== undefined ? { data: e.data } : {}) } };
     }
     const ms = Math.round((performance.now() - started) * 10) / 10;
-    bus.publish({ type: 'traffic', direction: 'in', client: 'dashboard', method: body.method, ms, error: 'error' in response, time: Date.now() });
     return c.json(redactJson({ request, response, ms }) as object);
   });
 

@@ -33,14 +33,23 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
   const offHub = hub.on((event) => {
     if (event.type === 'status') bus.publish({ type: 'status', server: event.server });
     if (event.type === 'list_changed') bus.publish({ type: 'list_changed', kind: event.kind });
-    if (event.type === 'message') bus.publish({ type: 'log', server: event.server, level: event.params.level, data: event.params.data, time: Date.now() });
+  });
+  // Every client's requests and every server's log lines (stderr, lifecycle, MCP log messages).
+  bus.whileListened(() => {
+    const offTraffic = hub.watchTraffic((record) => bus.publish({ type: 'traffic', ...record }));
+    const offLogs = hub.watchLogs((line) => bus.publish({ type: 'log', server: line.source, level: line.level, message: line.message, time: line.time }));
+    return () => {
+      offTraffic();
+      offLogs();
+    };
   });
 
   app.get('/ui/api/servers', async (c) => {
     const served = await servedTools(hub, byName);
     const servers = hub.status().map((status) => {
       const server = byName.get(status.name);
-      return { ...status, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools: served.get(status.name) ?? [] };
+      const prefix = server?.entry.patchbay?.prefix ?? status.name;
+      return { ...status, prefix, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools: served.get(status.name) ?? [] };
     });
     return c.json(redactJson({ servers }) as object);
   });
@@ -165,7 +174,8 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
       for (const event of bus.recent()) push(event);
       const off = bus.subscribe(push);
       // Approvals are rows in patchbay.db that the CLI, a client's dialog or this page may answer.
-      let seen = '';
+      // The first poll always reports, so a page (or script) learns the state, empty or not.
+      let seen: string | undefined;
       const { openApprovalStore } = await import('../../policy/approvals/store.js');
       const store = openApprovalStore();
       const poll = () => {

@@ -7,6 +7,8 @@ import { Costs, loadCosts } from './pages/costs';
 import { Hosts, loadHosts } from './pages/hosts';
 import { Security, loadSecurity } from './pages/security';
 import { Servers } from './pages/servers';
+import { Traffic } from './pages/traffic';
+import { loadTry, TryIt } from './pages/try';
 import { listen, loadServers, loggedOut, notice } from './state';
 
 /** Each page, and what to load when it is opened. */
@@ -17,6 +19,8 @@ const PAGES = {
   hosts: { view: Hosts, open: loadHosts },
   security: { view: Security, open: loadSecurity },
   catalog: { view: Catalog, open: loadCatalog },
+  try: { view: TryIt, open: loadTry },
+  traffic: { view: Traffic, open: () => undefined },
 };
 type PageName = keyof typeof PAGES;
 const page = signal<PageName>('servers');

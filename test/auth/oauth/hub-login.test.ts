@@ -9,7 +9,6 @@ import { createOAuthSession } from '../../../src/auth/oauth/session.js';
 import { openTokenStore } from '../../../src/auth/oauth/token-store.js';
 import { startOAuthServer, type OAuthTestServer } from '../../helpers/oauth-server.js';
 import { scoped, testHub, waitFor } from '../../hub/helpers.js';
-// @ts-expect-error plain JavaScript fixture
 import { startConformanceHttp } from '../../fixtures/conformance/http-server.mjs';
 
 let as: OAuthTestServer | undefined;
