@@ -113,6 +113,22 @@ describe.skipIf(!HAS_CHROMIUM)('the dashboard pages against a real hub', () => {
     expect(JSON.parse(readFileSync(join(hub.up.project, '.mcp.json'), 'utf8')).mcpServers.files.patchbay.denyTools).toEqual(['delete_all']);
   }, 60_000);
 
+  it('turns all of a server\'s tools off and on at once', async () => {
+    const filesTools = async () => (await toolNames()).filter((n) => n.startsWith('files__'));
+    const before = await filesTools();
+    expect(before.length).toBeGreaterThan(0);
+    await openPage(page, 'Servers');
+    const row = page.locator('tr[data-server="files"]');
+    if ((await row.locator('details').getAttribute('open')) === null) await row.locator('summary').click();
+    await row.getByRole('button', { name: 'all tools of files off' }).click();
+    await until(async () => (await filesTools()).length === 0);
+    const denied = JSON.parse(readFileSync(join(hub.up.project, '.mcp.json'), 'utf8')).mcpServers.files.patchbay.denyTools as string[];
+    expect(denied.sort()).toEqual([...before.map((n) => n.slice('files__'.length)), 'delete_all'].sort());
+    await row.getByRole('button', { name: 'all tools of files on' }).click();
+    await until(async () => (await filesTools()).length === before.length + 1);
+    expect(JSON.parse(readFileSync(join(hub.up.project, '.mcp.json'), 'utf8')).mcpServers.files.patchbay.denyTools ?? []).toEqual([]);
+  }, 60_000);
+
   it('charts cost and tokens from requests through the hub\'s model proxy, grouped as asked', async () => {
     const anthropic = new Anthropic({ baseURL: hub.base, apiKey: token, maxRetries: 0 });
     const hi = [{ role: 'user' as const, content: 'hi' }];

@@ -49,7 +49,7 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
     const servers = hub.status().map((status) => {
       const server = byName.get(status.name);
       const prefix = server?.entry.patchbay?.prefix ?? status.name;
-      return { ...status, prefix, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools: served.get(status.name) ?? [] };
+      return { ...status, prefix, enabled: server?.entry.patchbay?.disabled !== true, scope: server?.scope, sandbox: server ? (sandboxLabel(server.entry) ?? 'none') : 'none', disabledTools: server?.entry.patchbay?.denyTools ?? [], tools: served.get(status.name) ?? [] };
     });
     return c.json(redactJson({ servers }) as object);
   });
@@ -60,28 +60,37 @@ export function registerRoutes(app: Hono, options: RouteOptions): () => void {
     return done ? c.json({ ok: true }) : c.json({ error: `No server named "${name}"` }, 404);
   });
 
-  /** {"enabled": false} for the server, or {"tool": "echo", "enabled": false} for one tool. */
+  /**
+   * {"enabled": false} for the server, {"tool": "echo", "enabled": false} for one tool, or
+   * {"tools": ["a", "b"], "enabled": false} for several at once (one registry write each, in order).
+   */
   app.post('/ui/api/servers/:name/enabled', async (c) => {
     const name = c.req.param('name');
     const server = byName.get(name);
-    const body = (await c.req.json().catch(() => ({}))) as { tool?: unknown; enabled?: unknown };
+    const body = (await c.req.json().catch(() => ({}))) as { tool?: unknown; tools?: unknown; enabled?: unknown };
     if (!server) return c.json({ error: `No server named "${name}"` }, 404);
-    if (typeof body.enabled !== 'boolean' || (body.tool !== undefined && typeof body.tool !== 'string')) return c.json({ error: 'Send {"enabled": true|false} and optionally "tool": "NAME"' }, 400);
+    const tools = typeof body.tool === 'string' ? [body.tool] : Array.isArray(body.tools) && body.tools.every((t) => typeof t === 'string') ? (body.tools as string[]) : undefined;
+    if (typeof body.enabled !== 'boolean' || (body.tool !== undefined && typeof body.tool !== 'string') || (body.tools !== undefined && !tools)) {
+      return c.json({ error: 'Send {"enabled": true|false}, optionally with "tool": "NAME" or "tools": ["NAME", …]' }, 400);
+    }
     if (!isScope(server.scope)) return c.json({ error: `"${name}" comes from ${server.scope}, which Patchbay does not write; change it there` }, 409);
     try {
-      if (typeof body.tool === 'string') {
-        await setToolEnabled(server.scope, options.projectRoot, name, body.tool, body.enabled);
-        hub.setToolEnabled(name, body.tool, body.enabled);
-        const patchbay = { ...server.entry.patchbay };
+      const patchbay = { ...server.entry.patchbay };
+      if (tools) {
         const deny = new Set(patchbay.denyTools ?? []);
-        if (body.enabled) deny.delete(body.tool);
-        else deny.add(body.tool);
+        for (const tool of tools) {
+          await setToolEnabled(server.scope, options.projectRoot, name, tool, body.enabled);
+          hub.setToolEnabled(name, tool, body.enabled);
+          if (body.enabled) deny.delete(tool);
+          else deny.add(tool);
+        }
         patchbay.denyTools = [...deny];
-        byName.set(name, { ...server, entry: { ...server.entry, patchbay } });
       } else {
         await setServerEnabled(server.scope, options.projectRoot, name, body.enabled);
         await hub.control(name, body.enabled ? 'start' : 'stop');
+        patchbay.disabled = !body.enabled;
       }
+      byName.set(name, { ...server, entry: { ...server.entry, patchbay } });
       return c.json({ ok: true });
     } catch (error) {
       return c.json(errorOf(error), 500);

@@ -1,5 +1,8 @@
-/** Servers: state, transport, era, sandbox, restarts and last error; start/stop/restart; tool toggles. */
+/** Servers: state, transport, era, sandbox, restarts and last error; start/stop/restart; the server and its tools on or off. */
 import { api, loadServers, servers, type Json } from '../state';
+
+const enabledPath = (name: string) => `servers/${encodeURIComponent(name)}/enabled`;
+const setEnabled = (name: string, body: Json) => void api(enabledPath(name), body).then(loadServers);
 
 export function Servers() {
   return (
@@ -21,13 +24,18 @@ export function Servers() {
                 {(['start', 'stop', 'restart'] as const).map((a) => (
                   <button type="button" aria-label={`${a} ${s.name}`} onClick={() => void api(`servers/${encodeURIComponent(s.name)}/${a}`, {}).then(loadServers)}>{a}</button>
                 ))}
+                <label>
+                  <input type="checkbox" aria-label={`${s.name} enabled`} checked={s.enabled} onChange={(e) => setEnabled(s.name, { enabled: (e.target as HTMLInputElement).checked })} /> enabled
+                </label>
                 <details>
                   <summary>Tools ({s.tools.length + s.disabledTools.length})</summary>
+                  <button type="button" aria-label={`all tools of ${s.name} on`} onClick={() => setEnabled(s.name, { tools: s.disabledTools, enabled: true })}>all on</button>
+                  <button type="button" aria-label={`all tools of ${s.name} off`} onClick={() => setEnabled(s.name, { tools: s.tools.map((t: Json) => t.tool), enabled: false })}>all off</button>
                   <ul>
                     {[...s.tools.map((t: Json) => t.tool), ...s.disabledTools].map((tool: string) => (
                       <li key={tool}>
                         <label>
-                          <input type="checkbox" checked={!s.disabledTools.includes(tool)} onChange={(e) => void api(`servers/${encodeURIComponent(s.name)}/enabled`, { tool, enabled: (e.target as HTMLInputElement).checked }).then(loadServers)} /> {tool}
+                          <input type="checkbox" checked={!s.disabledTools.includes(tool)} onChange={(e) => setEnabled(s.name, { tool, enabled: (e.target as HTMLInputElement).checked })} /> {tool}
                         </label>
                       </li>
                     ))}
