@@ -61,6 +61,8 @@ export function createOAuthSession(options: OAuthSessionOptions): OAuthSession {
   const settings = options.settings ?? {};
   const fetcher = options.fetch ?? fetch;
   let cached: OAuthTokenRecord | undefined;
+  /** Whether this session has read the store yet: only then does `cached` say what its requests used. */
+  let loaded = false;
   let refreshing: Promise<string | undefined> | undefined;
   let loggingIn: Promise<OAuthTokenRecord> | undefined;
 
@@ -68,6 +70,7 @@ export function createOAuthSession(options: OAuthSessionOptions): OAuthSession {
   async function load(): Promise<OAuthTokenRecord | undefined> {
     const record = await store.read(server);
     cached = record && record.serverUrl === serverUrl.href ? record : undefined;
+    loaded = true;
     return cached;
   }
 
@@ -122,13 +125,18 @@ export function createOAuthSession(options: OAuthSessionOptions): OAuthSession {
       const userAgent = options.userAgent;
       if (!userAgent) return Promise.reject(new LoginRequiredError(server, cached ? 'the login expired' : 'not logged in'));
       const started = now();
+      // The token the refused request carried (none, when this session had no login yet).
+      const refused = loaded ? { token: cached?.accessToken } : undefined;
       loggingIn ??= store
         .withLock(
           server,
           async () => {
             const record = await load();
-            // Another process logged in while we waited for the lock: use its tokens.
-            if (record && record.obtainedAt >= started && fresh(record) && !extraScope) return record;
+            // Another process logged in while we waited for the lock, or finished its login between our
+            // 401 and this call (under load that gap is real): use its tokens. An explicit login from a
+            // session that never read the store (`patchbay mcp login`) still logs in anew.
+            const newer = record !== undefined && (record.obtainedAt >= started || (refused !== undefined && record.accessToken !== refused.token));
+            if (record && newer && fresh(record) && !extraScope) return record;
             const next = await runLogin({ server, serverUrl: serverUrl.href, challenge, extraScope: mergeScope(record?.scope, extraScope), settings, previousClient: record?.client, userAgent, fetch: fetcher });
             await store.write(server, next);
             cached = next;

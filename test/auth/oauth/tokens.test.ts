@@ -127,6 +127,17 @@ describe('login', () => {
     expect(argv[0]!.startsWith(`${as.url}/authorize?`)).toBe(true);
   });
 
+  it('a host whose 401 came just before another finished its login adopts that login instead of starting a second', async () => {
+    const session = createOAuthSession({ server: name, serverUrl: as.resourceUrl, store, userAgent: () => Promise.reject(new Error('no second login should open a browser')) });
+    // This host finds no login and is refused (its request carried no token)...
+    expect(await session.accessToken()).toBeUndefined();
+    // ...meanwhile another host's login lands, before this one gets to ask for its own.
+    await store.write(name, { ...record(as.issue(), Date.now() + 600_000), obtainedAt: Date.now() - 1_000 });
+    const adopted = await session.login();
+    expect(adopted.accessToken).toBe((await store.read(name))!.accessToken);
+    expect(as.counts.authorize).toBe(0);
+  });
+
   it('sends the token only to the server\'s own origin, and a record made for another URL is not used', async () => {
     await store.write(name, record(as.issue(), Date.now() + 600_000));
     const seen: (string | null)[] = [];
