@@ -86,7 +86,7 @@ describe('Try it and Live traffic, against a real hub', () => {
     const answerText = () => page.locator('.answer .rendered pre.text').first();
 
     it('calls the nested-schema tool through the generated form, then through raw JSON', async () => {
-      await page.getByRole('button', { name: 'Try', exact: true }).click();
+      await page.getByRole('button', { name: 'Try it', exact: true }).click();
       await page.getByLabel('Server', { exact: true }).selectOption('try');
       await page.getByLabel('Tool', { exact: true }).selectOption('try__plan_trip');
       await page.getByLabel('name', { exact: true }).fill('Ada');
@@ -162,7 +162,7 @@ describe('Try it and Live traffic, against a real hub', () => {
     });
 
     it('shows an SDK client\'s calls live with its client name, filtered, paused and resumed, secrets redacted', async () => {
-      await page.getByRole('button', { name: 'Traffic', exact: true }).click();
+      await page.getByRole('button', { name: 'Live traffic', exact: true }).click();
       await client.callTool({ name: 'try__shout', arguments: { message: 'hello-log' } });
       await expect(client.callTool({ name: 'try__use_key', arguments: { apiKey: SECRET } })).rejects.toThrow(/refused/);
       const sdkCalls = page.locator('tr.traffic[data-client="ci-bot"][data-method="tools/call"]');

@@ -14,15 +14,16 @@ import { listen, loadServers, loggedOut, notice } from './state';
 /** Each page, and what to load when it is opened. */
 const PAGES = {
   servers: { view: Servers, open: loadServers },
+  try: { view: TryIt, open: loadTry, label: 'Try it' },
+  traffic: { view: Traffic, open: () => undefined, label: 'Live traffic' },
   approvals: { view: Approvals, open: () => undefined },
+  security: { view: Security, open: loadSecurity },
   costs: { view: Costs, open: loadCosts },
   hosts: { view: Hosts, open: loadHosts },
-  security: { view: Security, open: loadSecurity },
   catalog: { view: Catalog, open: loadCatalog },
-  try: { view: TryIt, open: loadTry },
-  traffic: { view: Traffic, open: () => undefined },
 };
 type PageName = keyof typeof PAGES;
+const labelOf = (p: PageName) => ('label' in PAGES[p] ? (PAGES[p] as { label: string }).label : p[0]!.toUpperCase() + p.slice(1));
 const page = signal<PageName>('servers');
 
 function App() {
@@ -33,7 +34,7 @@ function App() {
       <header><h1>Patchbay</h1>
         <nav aria-label="Pages">
           {(Object.keys(PAGES) as PageName[]).map((p) => (
-            <button type="button" aria-current={page.value === p ? 'page' : undefined} onClick={() => { page.value = p; void PAGES[p].open(); }}>{p[0]!.toUpperCase() + p.slice(1)}</button>
+            <button type="button" aria-current={page.value === p ? 'page' : undefined} onClick={() => { page.value = p; void PAGES[p].open(); }}>{labelOf(p)}</button>
           ))}
         </nav>
       </header>
