@@ -11,15 +11,14 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileClientStore } from '../../../src/auth/client-store.js';
-import { withEphemeralClients } from '../../../src/auth/ephemeral-clients.js';
 import { createProxyServer, type ProxyServer } from '../../../src/proxy/server/index.js';
-import { createInProcessHost } from '../../../src/servers/in-process-host.js';
 import { defaultUsageDbPath, openUsageStore, type UsageStore } from '../../../src/store/usage-store.js';
 import { answerHello as geminiHello, geminiError, startGeminiUpstream } from '../../fixtures/upstreams/gemini.js';
 import { answerHello as openaiHello, startOpenAIUpstream } from '../../fixtures/upstreams/openai.js';
 import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
 import { PATCHBAY_BIN, runCli } from '../../helpers/cli.js';
-import { startGateway, stdioServer, type Running } from '../../gateway/helpers/harness.js';
+import { stdioServer, type Running } from '../../gateway/helpers/harness.js';
+import { startInProcessHub } from '../in-process-hub.js';
 import { heldUntil, modelsProxySettings } from './helpers.js';
 
 const SHARED = 'pb_through_hub_shared_0123456789abcdefghijkl';
@@ -39,11 +38,7 @@ async function addClient(name: string): Promise<string> {
 
 const entry = () => stdioServer('models', PATCHBAY_BIN, {}, ['server', 'models', '--root', join(dir, 'work'), '--db', join(dir, 'threads.db'), '--max-tokens', '256']);
 
-async function startHub(): Promise<Running> {
-  const clients = withEphemeralClients(createFileClientStore().resolver({ recheckMs: 0 }));
-  const inProcess = createInProcessHost({ proxy: { listener: proxy.listener, token: SHARED }, hubUrl: () => undefined, issueClientToken: (c) => clients.issue(c), env: process.env, cwd: dir });
-  return startGateway([entry()], { token: SHARED, clients, hub: { inProcess } });
-}
+const startHub = (): Promise<Running> => startInProcessHub([entry()], proxy, SHARED, dir);
 
 async function client(name: string): Promise<Client> {
   const c = new Client({ name, version: '1' });

@@ -10,14 +10,13 @@ import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFileClientStore } from '../../../src/auth/client-store.js';
-import { withEphemeralClients } from '../../../src/auth/ephemeral-clients.js';
 import { parseProxySettings } from '../../../src/proxy/config/validate.js';
 import { createProxyServer, type ProxyServer } from '../../../src/proxy/server/index.js';
-import { createInProcessHost } from '../../../src/servers/in-process-host.js';
 import { defaultUsageDbPath, openUsageStore, type UsageStore } from '../../../src/store/usage-store.js';
 import type { FakeUpstream } from '../../fixtures/upstreams/server.js';
 import { PATCHBAY_BIN, runCli } from '../../helpers/cli.js';
-import { startGateway, stdioServer, type Running } from '../../gateway/helpers/harness.js';
+import { stdioServer, type Running } from '../../gateway/helpers/harness.js';
+import { startInProcessHub } from '../in-process-hub.js';
 import { FAST_RETRY } from '../../proxy/e2e/harness.js';
 import { startAnthropicSearch } from './fakes.js';
 
@@ -38,10 +37,8 @@ beforeAll(async () => {
     router: { default: 'anthropic,claude-sonnet-4-5' },
   }, join(dir, 'config.json'), { ANTHROPIC_TEST_KEY: 'sk-ant-search-hub' });
   proxy = createProxyServer({ settings, token: SHARED, clients: createFileClientStore().resolver({ recheckMs: 0 }), usage, log: () => undefined });
-  const clients = withEphemeralClients(createFileClientStore().resolver({ recheckMs: 0 }));
-  const inProcess = createInProcessHost({ proxy: { listener: proxy.listener, token: SHARED }, hubUrl: () => undefined, issueClientToken: (c) => clients.issue(c), env: process.env, cwd: dir });
   const entry = stdioServer('search', PATCHBAY_BIN, {}, ['server', 'search', '--backend', 'anthropic', '--db', join(dir, 'search.db'), '--cache-ttl', '0']);
-  running = await startGateway([entry], { token: SHARED, clients, hub: { inProcess } });
+  running = await startInProcessHub([entry], proxy, SHARED, dir);
 }, 60_000);
 afterAll(async () => {
   await running?.close();
